@@ -1,0 +1,33 @@
+# pytest-schemafed: make demo | make test | make bench
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+## demo: the gate on the shipped example (a git repo made in a temp folder), exits 0
+demo: $(STAMP)
+	$(PY) examples/demo/run_demo.py
+
+## lint: ruff and mypy
+lint: $(STAMP)
+	$(VENV)/bin/ruff check pytest_schemafed tests benchmarks examples
+	$(VENV)/bin/mypy
+
+## test: lint, then the whole test suite
+test: lint
+	$(PY) -m pytest -n 2 -q tests
+
+## bench: speed ratios against the anchors named in the issues (not part of test)
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .bench build *.egg-info

@@ -1,0 +1,1 @@
+"""Backends: where the registered versions of a subject come from."""

@@ -1,0 +1,146 @@
+"""The small base class every backend derives from, and its configuration options.
+
+A backend answers one question per check: which versions of this subject are
+registered (and, where the registry has a check endpoint, what it says itself).
+The gate calls :meth:`Backend.prepare` once with every planned check (so a backend
+can batch: one git process, one table listing), then :meth:`Backend.evaluate` for
+each check from a thread pool bounded by :attr:`Backend.max_in_flight`, then
+:meth:`Backend.close`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ..errors import SubjectNotFound
+from ..model import Check, History, Level, Verdict
+
+if TYPE_CHECKING:
+    from ..registry import Registry
+
+__all__ = ["Backend", "BackendSpec", "Judge", "Option", "RunContext"]
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One configuration key a backend accepts.
+
+    :param kind: the Python type(s) the value must have after YAML/TOML parsing.
+    :param required: the key must be present.
+    :param secret: the value is a credential: wrapped in :class:`Secret`, never shown.
+    :param keys: for a mapping, the keys it accepts (validated recursively); ``None``
+        accepts any keys.
+    :param doc: one line for the config reference.
+    """
+
+    kind: type | tuple[type, ...] = str
+    required: bool = False
+    secret: bool = False
+    keys: Mapping[str, Option] | None = None
+    doc: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BackendSpec:
+    """One ``registries:`` entry after validation.
+
+    :param id: the name items carry (``file.avsc::<id>``).
+    :param type: the backend type name.
+    :param level: the level to apply; ``None`` means "ask the registry" (``level: registry``).
+    :param options: the type-specific keys, secrets wrapped in :class:`Secret`.
+    :param source: the configuration file it came from, for messages.
+    """
+
+    id: str
+    type: str
+    level: Level | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+    source: str = ""
+
+
+@dataclass(slots=True)
+class RunContext:
+    """What a backend may need from the run besides its own options.
+
+    :param rootdir: the project root; relative paths in the configuration are relative to it.
+    :param registry: the formats (to parse registered versions).
+    :param against: the ``--schemafed-against`` git ref, when given.
+    :param cache_get: read an immutable answer cached across runs (``None`` = no cache).
+    :param cache_set: store an immutable answer across runs.
+    """
+
+    rootdir: Path
+    registry: Registry
+    against: str | None = None
+    cache_get: Callable[[str], Any] | None = None
+    cache_set: Callable[[str, Any], None] | None = None
+
+
+Judge = Callable[[Check, History, Level], Verdict]
+
+
+class Backend(ABC):
+    """Base of every backend. Subclasses set ``type_name`` and ``options``.
+
+    :param spec: the validated configuration entry.
+    :param context: the run's context.
+    """
+
+    type_name: ClassVar[str]
+    options: ClassVar[Mapping[str, Option]] = {}
+    max_in_flight: int = 8
+
+    def __init__(self, spec: BackendSpec, context: RunContext) -> None:
+        self.spec = spec
+        self.context = context
+
+    @property
+    def id(self) -> str:
+        """The registry's ``id`` in the configuration."""
+        return self.spec.id
+
+    def prepare(self, checks: Sequence[Check]) -> None:
+        """Called once with every check planned for this backend, before any evaluation.
+
+        The default does nothing; a backend may prefetch in bulk here.
+        :raises BackendError: when the backend cannot be used at all (its items fail).
+        """
+
+    @abstractmethod
+    def history(self, check: Check) -> History:
+        """Return the registered versions ``check``'s level needs, oldest first.
+
+        :raises SubjectNotFound: the subject has never been registered (a new subject).
+        :raises BackendError: the backend could not answer.
+        """
+
+    def evaluate(self, check: Check, judge: Judge) -> Verdict:
+        """Compute the verdict of one check; called from a worker thread.
+
+        The default fetches :meth:`history` and lets the local engine judge it at the
+        forced level, else the level the backend reports, else BACKWARD. Backends with
+        their own check endpoint override this to add the registry's verdict.
+        """
+        try:
+            history = self.history(check)
+        except SubjectNotFound as exc:
+            return Verdict.new_subject(check.level, note=exc.message or None)
+        level = check.level or history.level or Level.BACKWARD
+        verdict = judge(check, history, level)
+        if history.notes:
+            from dataclasses import replace
+
+            verdict = replace(verdict, notes=verdict.notes + history.notes)
+        return verdict
+
+    def close(self) -> None:
+        """Release connections and processes; called once at the end of the run."""
+
+    def describe(self) -> str:
+        """One line naming the backend for reports (never a secret)."""
+        return f"{self.type_name} {self.id}"
+

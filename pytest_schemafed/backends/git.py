@@ -1,0 +1,181 @@
+"""The embedded default backend: a file's previous version is its content at a git ref.
+
+All blobs are read through one long-lived ``git cat-file --batch`` process per run,
+not one git process per file. The ref is, in order: ``--schemafed-against``, the
+registry's ``ref`` option, the merge-base of HEAD with the upstream default branch
+(``origin/HEAD``, ``origin/main``, ``origin/master``) when one exists, else HEAD.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar
+
+from ..errors import BackendUnavailable, ConfigError, SubjectNotFound
+from ..model import Check, History, HistoryVersion
+from .base import Backend, BackendSpec, Option, RunContext
+
+__all__ = ["GitBackend", "GitBlobReader"]
+
+UPSTREAMS = ("origin/HEAD", "origin/main", "origin/master", "upstream/main", "upstream/master")
+
+
+def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=env, check=False)
+    except FileNotFoundError:
+        raise ConfigError("git is not installed: install git, or configure a registry backend") from None
+
+
+class GitBlobReader:
+    """Reads many ``<rev>:<path>`` blobs through one ``git cat-file --batch`` process."""
+
+    def __init__(self, toplevel: Path) -> None:
+        self._process = subprocess.Popen(
+            ["git", "cat-file", "--batch"],
+            cwd=toplevel,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self._lock = threading.Lock()
+
+    def read_many(self, names: Sequence[str]) -> dict[str, bytes | None]:
+        """Return each object's content, ``None`` for an object that does not exist."""
+        assert self._process.stdin is not None and self._process.stdout is not None
+        stdin, stdout = self._process.stdin, self._process.stdout
+        requests = b"".join(name.encode() + b"\n" for name in names)
+        out: dict[str, bytes | None] = {}
+        with self._lock:
+            # A writer thread keeps git's output pipe draining while we send a large batch.
+            writer = threading.Thread(target=self._write, args=(stdin, requests), daemon=True)
+            writer.start()
+            for name in names:
+                header = stdout.readline()
+                parts = header.split()
+                if len(parts) == 3 and parts[1] == b"blob":
+                    size = int(parts[2])
+                    out[name] = stdout.read(size)
+                    stdout.read(1)
+                elif len(parts) == 3:  # a tree or commit: skip its content
+                    stdout.read(int(parts[2]) + 1)
+                    out[name] = None
+                else:
+                    out[name] = None
+            writer.join()
+        return out
+
+    @staticmethod
+    def _write(stdin: object, data: bytes) -> None:
+        stdin.write(data)  # type: ignore[attr-defined]
+        stdin.flush()  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        """End the git process."""
+        if self._process.poll() is None:
+            assert self._process.stdin is not None
+            self._process.stdin.close()
+            try:
+                self._process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+
+
+class GitBackend(Backend):
+    """Compares each file with its own version at a git ref (zero config's backend)."""
+
+    type_name = "git"
+    options: ClassVar = {
+        "ref": Option(str, doc="the ref to compare with (default: merge-base with the upstream branch, else HEAD)"),
+        "repo": Option(str, doc="the repository folder (default: the one holding the rootdir)"),
+    }
+    max_in_flight = 1  # all blobs come in one batch in prepare(); evaluation is CPU only
+
+    def __init__(self, spec: BackendSpec, context: RunContext) -> None:
+        super().__init__(spec, context)
+        start = Path(spec.options.get("repo") or context.rootdir)
+        if not start.is_absolute():
+            start = context.rootdir / start
+        top = _git(start, "rev-parse", "--show-toplevel")
+        if top.returncode != 0:
+            raise ConfigError(
+                f"{start} is not inside a git repository, so there is no previous version to compare "
+                "with: run inside a git checkout, pass --schemafed-against REF, or configure a registry "
+                "in schemafed.yaml"
+            )
+        self.toplevel = Path(top.stdout.strip()).resolve()
+        self.ref, self.commit = self._resolve(context.against or spec.options.get("ref"))
+        self.label = f"{self.ref}@{self.commit[:10]}" if self.ref != self.commit else self.commit[:10]
+        self._reader: GitBlobReader | None = None
+        self._blobs: dict[str, bytes | None] = {}
+
+    def _resolve(self, ref: str | None) -> tuple[str, str]:
+        if ref:
+            found = _git(self.toplevel, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+            if found.returncode != 0:
+                shallow = _git(self.toplevel, "rev-parse", "--is-shallow-repository").stdout.strip() == "true"
+                hint = (
+                    " This clone is shallow: fetch the history (actions/checkout with `fetch-depth: 0`, "
+                    "or `git fetch --unshallow`)."
+                    if shallow
+                    else " Fetch it first (git fetch origin) or name another ref."
+                )
+                raise ConfigError(f"git ref {ref!r} does not exist in {self.toplevel}.{hint}")
+            return ref, found.stdout.strip()
+        head = _git(self.toplevel, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+        if head.returncode != 0:
+            raise ConfigError(
+                f"the repository {self.toplevel} has no commits yet, so there is no previous version: "
+                "commit the schemas first, or pass --schemafed-against REF"
+            )
+        for upstream in UPSTREAMS:
+            base = _git(self.toplevel, "merge-base", "HEAD", upstream)
+            if base.returncode == 0 and base.stdout.strip():
+                return f"merge-base(HEAD, {upstream})", base.stdout.strip()
+        return "HEAD", head.stdout.strip()
+
+    def _object_name(self, check: Check) -> str:
+        path = check.source.path.resolve()
+        try:
+            rel = path.relative_to(self.toplevel).as_posix()
+        except ValueError:
+            rel = check.source.relpath
+        return f"{self.commit}:{rel}"
+
+    def prepare(self, checks: Sequence[Check]) -> None:
+        """Read every needed blob in one batch."""
+        names = [self._object_name(c) for c in checks if self._object_name(c) not in self._blobs]
+        if not names:
+            return
+        if self._reader is None:
+            try:
+                self._reader = GitBlobReader(self.toplevel)
+            except OSError as exc:
+                raise BackendUnavailable(f"cannot start git: {exc}", backend_id=self.id) from None
+        self._blobs.update(self._reader.read_many(names))
+
+    def history(self, check: Check) -> History:
+        """The file's content at the ref, as a one-version history."""
+        name = self._object_name(check)
+        if name not in self._blobs:
+            self.prepare([check])
+        blob = self._blobs.get(name)
+        if blob is None:
+            raise SubjectNotFound(f"{check.source.relpath} does not exist at {self.label}")
+        text = blob.decode("utf-8", errors="replace")
+        return History(versions=(HistoryVersion(version=self.label, text=text, references=None),))
+
+    def close(self) -> None:
+        """Stop the ``git cat-file`` process."""
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+
+    def describe(self) -> str:
+        """``git <ref>`` for reports."""
+        return f"git {self.label}"

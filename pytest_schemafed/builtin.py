@@ -1,0 +1,41 @@
+"""The built-in formats and backends, registered through the public hooks.
+
+This module is a plugin like any third-party one: it is listed in the
+``pytest_schemafed`` entry point group and implements the same hooks.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from .model import SchemaSource
+    from .registry import Registry
+
+hookimpl = pluggy.HookimplMarker("pytest")
+
+
+@hookimpl
+def pytest_schemafed_register_formats(registry: Registry) -> None:
+    """Register Avro, JSON Schema, Protobuf and table formats."""
+    from .formats.avro import AvroFormat
+
+    registry.add_format(AvroFormat())
+
+
+@hookimpl
+def pytest_schemafed_register_backends(registry: Registry) -> None:
+    """Register the git, directory and registry backends."""
+    from .backends.directory import DirectoryBackend
+    from .backends.git import GitBackend
+
+    registry.add_backend("git", GitBackend)
+    registry.add_backend("directory", DirectoryBackend)
+
+
+@hookimpl(trylast=True)
+def pytest_schemafed_subject(source: SchemaSource, backend_id: str, default: str) -> str | None:
+    """The subject the configuration names, unchanged."""
+    return default

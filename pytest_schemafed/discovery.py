@@ -1,0 +1,91 @@
+"""Turn a file on disk into a :class:`SchemaSource`: format, text, parsed form, subject.
+
+Each file is read and parsed exactly once here; every backend's check of it reuses
+the parsed form.
+"""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+from .config import SchemaEntry, Settings
+from .errors import SchemaParseError
+from .model import SchemaSource
+from .registry import Registry
+
+__all__ = ["find_format", "load_source", "relpath_of", "render_subject"]
+
+_FIELDS = frozenset({"stem", "dir", "name", "path", "format"})
+
+
+def relpath_of(path: Path, base: Path) -> str:
+    """``path`` relative to ``base`` with ``/`` separators (or the absolute path if outside)."""
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def find_format(path: Path, settings: Settings, registry: Registry) -> tuple[SchemaEntry, str] | None:
+    """Return the configuration entry and format name for ``path``, or ``None`` to ignore it.
+
+    Cheap for files that are not schemas: the extension is looked at before anything
+    is opened, and only ``.json`` files (JSON Schema detection) are read.
+    """
+    relpath = relpath_of(path, settings.base_dir)
+    entry = settings.entry_for(relpath)
+    if entry is None:
+        return None
+    if entry.format is not None:
+        if entry.format not in registry.formats:
+            return None
+        return entry, entry.format
+    fmt = registry.detect(path)
+    return (entry, fmt.name) if fmt is not None else None
+
+
+def load_source(path: Path, rootdir: Path, entry: SchemaEntry, format_name: str, registry: Registry) -> SchemaSource:
+    """Read and parse ``path`` once; a parse failure is kept on the source, not raised."""
+    relpath = relpath_of(path, rootdir)
+    source = SchemaSource(path=path, relpath=relpath, format=format_name, text="")
+    try:
+        source.text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        source.parse_error = f"{relpath}: cannot be read: {exc}"
+        source.subject = render_subject(entry.subject, source, None)
+        return source
+    fmt = registry.format(format_name)
+    resolver = getattr(fmt, "local_imports", None)
+    try:
+        if resolver is not None:
+            roots = [rootdir / r for r in entry.import_roots] or [path.parent, rootdir]
+            source.references = resolver(path, source.text, roots)
+        source.parsed = fmt.parse(source.text, path=relpath, references=source.references or None)
+    except SchemaParseError as exc:
+        source.parse_error = str(exc)
+        source.parse_error_line = exc.line
+    name = fmt.record_name(source.parsed) if source.parsed is not None else None
+    source.subject = render_subject(entry.subject, source, name)
+    return source
+
+
+def render_subject(template: str, source: SchemaSource, record_name: str | None) -> str:
+    """Fill ``{stem}``, ``{dir}``, ``{name}``, ``{path}`` and ``{format}`` in ``template``.
+
+    ``{name}`` is the full name of the schema's top-level type; when the file cannot be
+    parsed it falls back to the stem, so that the item still has a subject to show.
+    """
+    parent = Path(source.relpath).parent.as_posix()
+    values = {
+        "stem": source.stem,
+        "dir": "" if parent == "." else parent,
+        "name": record_name or source.stem,
+        "path": source.relpath,
+        "format": source.format,
+    }
+    used = {f for _, f, _, _ in string.Formatter().parse(template) if f}
+    unknown = used - _FIELDS
+    if unknown:
+        return template  # validated at configuration time; keep the literal text otherwise
+    return template.format(**values)

@@ -1,0 +1,1 @@
+"""Schema formats: parsing, locating and the compatibility rules of each."""

@@ -1,0 +1,231 @@
+"""Plan checks, then evaluate them concurrently: the core of a run, without pytest.
+
+The pytest layer hands the gate the checks of the items about to run; the gate
+prepares each backend once with all of its checks, evaluates them from one thread
+pool with at most ``max_in_flight`` in flight per backend, and keeps each verdict
+for its item to report. The ``schemafed`` command drives the same class.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from .backends.base import Backend, BackendSpec, Judge, RunContext
+from .config import Settings
+from .discovery import find_format, load_source
+from .engine import ParseCache, compare_parsed
+from .errors import BackendError, BackendUnavailable, ConfigError, SchemafedError, SchemaParseError
+from .formats.base import ParsedSchema
+from .model import Check, History, Level, Outcome, SchemaSource, Verdict
+from .registry import Registry
+from .secrets import scrub
+
+__all__ = ["Gate", "local_judge"]
+
+SubjectHook = Callable[[SchemaSource, str, str], str]
+
+
+def local_judge(registry: Registry, cache: ParseCache | None = None) -> Judge:
+    """A :data:`Judge` that compares a check's parsed source with a history, locally.
+
+    Registered versions are parsed through ``cache``, so a history shared by several
+    backends is parsed once.
+    """
+    cache = cache or ParseCache()
+
+    def judge(check: Check, history: History, level: Level) -> Verdict:
+        fmt = registry.format(check.source.format)
+        new = check.source.parsed
+        if new is None:
+            new = fmt.parse(check.source.text, path=check.source.relpath, references=check.source.references)
+        needed = history.versions if level.transitive else history.versions[-1:]
+        previous: list[tuple[str, ParsedSchema]] = []
+        for version in needed:
+            refs = dict(check.source.references)
+            refs.update(version.references or {})
+            label = f"{check.backend_id} version {version.version} of {check.subject}"
+            previous.append((version.version, cache.parse(fmt, version.text, path=label, references=refs or None)))
+        return compare_parsed(fmt, new, previous, level)
+
+    return judge
+
+
+class Gate:
+    """One run's sources, backends, checks and verdicts.
+
+    :param settings: the validated configuration.
+    :param registry: formats and backend types.
+    :param rootdir: the project root; relpaths and subjects are relative to it.
+    :param against: ``--schemafed-against``: the git ref for git backends.
+    :param level: ``--schemafed-level``: a level forced on every backend.
+    :param only: ``--schemafed-registry``: run only these backend ids (empty = all).
+    :param subject_hook: names a subject per backend (the ``pytest_schemafed_subject`` hook).
+    :param on_verdict: called with each verdict as soon as it is computed.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        registry: Registry,
+        rootdir: Path,
+        *,
+        against: str | None = None,
+        level: Level | None = None,
+        only: Sequence[str] = (),
+        subject_hook: SubjectHook | None = None,
+        on_verdict: Callable[[Check, Verdict], None] | None = None,
+        cache_get: Callable[[str], Any] | None = None,
+        cache_set: Callable[[str, Any], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.registry = registry
+        self.rootdir = rootdir
+        self.level = level
+        self.subject_hook = subject_hook
+        self.on_verdict = on_verdict
+        known = [s.id for s in settings.registries]
+        unknown = [r for r in only if r not in known]
+        if unknown:
+            raise ConfigError(
+                f"--schemafed-registry {', '.join(unknown)}: not configured; configured: {', '.join(known)}"
+            )
+        self.specs: dict[str, BackendSpec] = {s.id: s for s in settings.registries if not only or s.id in only}
+        self.context = RunContext(rootdir=rootdir, registry=registry, against=against,
+                                  cache_get=cache_get, cache_set=cache_set)
+        self.parse_cache = ParseCache()
+        self.judge = local_judge(registry, self.parse_cache)
+        self.backends: dict[str, Backend] = {}
+        self.backend_errors: dict[str, str] = {}
+        self.verdicts: dict[tuple[str, str], Verdict] = {}
+        self._lock = threading.Lock()
+        for spec in self.specs.values():
+            self._open_backend(spec)
+
+    def _open_backend(self, spec: BackendSpec) -> None:
+        try:
+            self.backends[spec.id] = self.registry.backends[spec.type](spec, self.context)
+        except ConfigError:
+            raise
+        except SchemafedError as exc:
+            self.backend_errors[spec.id] = str(exc)
+
+    # ------------------------------------------------------------------ plan
+    def source_for(self, path: Path) -> SchemaSource | None:
+        """Read and parse ``path`` if the configuration selects it, else ``None``."""
+        found = find_format(path, self.settings, self.registry)
+        if found is None:
+            return None
+        entry, fmt = found
+        source = load_source(path, self.rootdir, entry, fmt, self.registry)
+        source.entry = {"registries": entry.registries}
+        return source
+
+    def backend_ids(self, source: SchemaSource) -> list[str]:
+        """The backend ids ``source`` is checked against, in configuration order."""
+        allowed = source.entry.get("registries")
+        return [rid for rid in self.specs if allowed is None or rid in allowed]
+
+    def plan(self, source: SchemaSource, backend_id: str) -> Check:
+        """The check of ``source`` against ``backend_id``: subject and forced level."""
+        subject = source.subject
+        if self.subject_hook is not None:
+            subject = self.subject_hook(source, backend_id, subject) or subject
+        return Check(source=source, backend_id=backend_id, subject=subject,
+                     level=self.level or self.specs[backend_id].level)
+
+    # -------------------------------------------------------------- evaluate
+    def evaluate(self, checks: Iterable[Check]) -> None:
+        """Compute the verdict of every check not evaluated yet, concurrently."""
+        todo: dict[str, list[Check]] = defaultdict(list)
+        for check in checks:
+            if check.key in self.verdicts:
+                continue
+            if check.source.parse_error is not None:
+                self._store(check, Verdict.failed(check.source.parse_error, check.level))
+            elif check.backend_id in self.backend_errors:
+                self._store(check, self._unavailable(check, self.backend_errors[check.backend_id]))
+            else:
+                todo[check.backend_id].append(check)
+        concurrent: list[tuple[Backend, Check]] = []
+        for backend_id, batch in todo.items():
+            backend = self.backends[backend_id]
+            try:
+                backend.prepare(batch)
+            except SchemafedError as exc:
+                for check in batch:
+                    self._store(check, self._error_verdict(check, exc))
+                continue
+            if backend.max_in_flight <= 1:
+                for check in batch:
+                    self._run_one(backend, check)
+            else:
+                concurrent.extend((backend, check) for check in batch)
+        if concurrent:
+            self._run_concurrently(concurrent)
+
+    def _run_concurrently(self, work: list[tuple[Backend, Check]]) -> None:
+        limits = {b.id: threading.BoundedSemaphore(b.max_in_flight) for b, _ in work}
+        workers = min(64, sum({b.id: b.max_in_flight for b, _ in work}.values()), len(work))
+
+        def run(backend: Backend, check: Check) -> None:
+            with limits[backend.id]:
+                self._run_one(backend, check)
+
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="schemafed") as pool:
+            for future in [pool.submit(run, b, c) for b, c in work]:
+                future.result()
+
+    def _run_one(self, backend: Backend, check: Check) -> None:
+        try:
+            verdict = backend.evaluate(check, self.judge)
+        except SchemafedError as exc:
+            verdict = self._error_verdict(check, exc)
+        except Exception as exc:  # a bug of ours or of a backend library: say so, keep going
+            verdict = Verdict.failed(
+                scrub(f"internal error in backend {check.backend_id!r} ({type(exc).__name__}: {exc}); "
+                      "please report it"),
+                check.level,
+            )
+        self._store(check, verdict)
+
+    def _error_verdict(self, check: Check, exc: SchemafedError) -> Verdict:
+        if isinstance(exc, SchemaParseError):
+            return Verdict.failed(f"a registered version cannot be parsed: {exc}", check.level)
+        if isinstance(exc, BackendUnavailable):
+            return self._unavailable(check, str(exc))
+        if isinstance(exc, BackendError):
+            return Verdict.failed(str(exc), check.level)
+        return Verdict.failed(str(exc), check.level)
+
+    def _unavailable(self, check: Check, message: str) -> Verdict:
+        if self.specs[check.backend_id].options.get("on_unavailable") == "skip":
+            return Verdict(True, outcome=Outcome.SKIPPED, level=check.level, error=message)
+        return Verdict.failed(message, check.level)
+
+    def _store(self, check: Check, verdict: Verdict) -> None:
+        if verdict.error:
+            verdict = replace(verdict, error=scrub(verdict.error))
+        with self._lock:
+            self.verdicts[check.key] = verdict
+        if self.on_verdict is not None:
+            self.on_verdict(check, verdict)
+
+    def verdict(self, check: Check) -> Verdict:
+        """The verdict of ``check``, evaluating it alone if no batch included it."""
+        if check.key not in self.verdicts:
+            self.evaluate([check])
+        return self.verdicts[check.key]
+
+    def close(self) -> None:
+        """Close every backend (connections, git processes)."""
+        for backend in self.backends.values():
+            try:
+                backend.close()
+            except Exception:  # closing must never hide the run's result
+                pass

@@ -1,0 +1,290 @@
+"""The pytest layer: options, collection of schema files, one item per (file, backend).
+
+Without ``--schemafed`` (or ``schemafed: true`` in the configuration) nothing is
+registered beyond the options: no file is opened, nothing is collected.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from . import hookspecs
+from .config import CONFIG_NAMES, Settings, load_settings
+from .errors import ConfigError, SchemafedError
+from .gate import Gate
+from .model import Check, Level, Outcome, SchemaSource, Verdict
+from .registry import ENTRY_POINT_GROUP, Registry, fill_registry
+from .report.terminal import render_failure, render_summary
+
+__all__ = ["SchemaFile", "SchemaItem", "SchemafedPlugin"]
+
+PLUGIN_NAME = "schemafed-session"
+PROPERTY_PREFIX = "schemafed."
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    """Add our hook specifications to pytest's plugin manager."""
+    pluginmanager.add_hookspecs(hookspecs)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """The ``--schemafed*`` options, in one group."""
+    group = parser.getgroup("schemafed", "schema compatibility gate (pytest-schemafed)")
+    group.addoption("--schemafed", action="store_true", default=False,
+                    help="collect schema files and check them against the configured registries")
+    group.addoption("--schemafed-only", action="store_true", default=False,
+                    help="run only schema items (implies --schemafed)")
+    group.addoption("--schemafed-config", metavar="PATH", default=None,
+                    help="configuration file (default: schemafed.yaml or [tool.schemafed] in pyproject.toml)")
+    group.addoption("--schemafed-against", metavar="REF", default=None,
+                    help="git ref the git backend compares with (default: merge-base with upstream, else HEAD)")
+    group.addoption("--schemafed-level", metavar="LEVEL", default=None,
+                    help="force a compatibility level on every registry (BACKWARD, FULL_TRANSITIVE, ...)")
+    group.addoption("--schemafed-registry", metavar="ID", action="append", default=[],
+                    help="check only against this registry id (repeatable)")
+
+
+def _wanted(config: pytest.Config) -> bool:
+    return bool(config.getoption("schemafed") or config.getoption("schemafed_only"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Build the run's registry, configuration and gate when the gate is enabled."""
+    explicit = config.getoption("schemafed_config")
+    forced = _wanted(config)
+    if not forced and not _may_enable(config.rootpath, explicit):
+        return
+    pm = config.pluginmanager
+    from . import builtin
+
+    if not pm.is_registered(builtin) and pm.get_plugin("schemafed-builtin") is None:
+        pm.register(builtin, name="schemafed-builtin")
+    pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    registry = fill_registry(pm.hook)
+    try:
+        settings = load_settings(config.rootpath, registry, explicit=explicit)
+    except ConfigError as exc:
+        raise pytest.UsageError(f"schemafed: {exc}") from None
+    if not (forced or settings.enabled):
+        return
+    level = config.getoption("schemafed_level")
+    try:
+        forced_level = Level.parse(level) if level else None
+    except ValueError as exc:
+        raise pytest.UsageError(f"--schemafed-level: {exc}") from None
+    plugin = SchemafedPlugin(config, settings, registry, forced_level)
+    pm.register(plugin, PLUGIN_NAME)
+
+
+def _may_enable(rootdir: Path, explicit: str | None) -> bool:
+    """Cheap test for a configuration that might say ``schemafed: true``."""
+    if explicit:
+        return True
+    if any((rootdir / name).is_file() for name in CONFIG_NAMES):
+        return True
+    pyproject = rootdir / "pyproject.toml"
+    return pyproject.is_file() and "[tool.schemafed]" in pyproject.read_text(encoding="utf-8", errors="replace")
+
+
+class SchemafedPlugin:
+    """The per-run plugin object: collects schema files, evaluates in batches, summarizes."""
+
+    def __init__(self, config: pytest.Config, settings: Settings, registry: Registry, level: Level | None) -> None:
+        self.config = config
+        self.settings = settings
+        self.registry = registry
+        self._gate: Gate | None = None
+        self._forced_level = level
+        # Only files with a claimed ending are looked at; `.json` may hold a JSON Schema.
+        self._suffixes = tuple({ext for f in registry.formats.values() for ext in f.extensions} | {".json"})
+        self.counts: dict[str, Counter[str]] = defaultdict(Counter)
+
+    @property
+    def gate(self) -> Gate:
+        """The run's gate, opened on first use (backends are only set up when needed)."""
+        if self._gate is None:
+            config = self.config
+            hook = config.pluginmanager.hook
+
+            def subject(source: SchemaSource, backend_id: str, default: str) -> str:
+                named = hook.pytest_schemafed_subject(source=source, backend_id=backend_id, default=default)
+                return named or default
+
+            def on_verdict(check: Check, verdict: Verdict) -> None:
+                hook.pytest_schemafed_verdict(check=check, verdict=verdict)
+
+            cache = config.cache if hasattr(config, "cache") else None
+            try:
+                self._gate = Gate(
+                    self.settings,
+                    self.registry,
+                    config.rootpath,
+                    against=config.getoption("schemafed_against"),
+                    level=self._forced_level,
+                    only=config.getoption("schemafed_registry"),
+                    subject_hook=subject,
+                    on_verdict=on_verdict,
+                    cache_get=(lambda key: cache.get(f"schemafed/{key}", None)) if cache else None,
+                    cache_set=(lambda key, value: cache.set(f"schemafed/{key}", value)) if cache else None,
+                )
+            except ConfigError as exc:
+                raise pytest.UsageError(f"schemafed: {exc}") from None
+        return self._gate
+
+    def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+        """A schema file becomes a :class:`SchemaFile` collector."""
+        if not file_path.name.endswith(self._suffixes):
+            return None
+        source = self.gate.source_for(file_path)
+        if source is None:
+            return None
+        return SchemaFile.from_parent(parent, path=file_path, source=source)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        """``--schemafed-only``: deselect everything that is not a schema item."""
+        if not config.getoption("schemafed_only"):
+            return
+        keep = [i for i in items if isinstance(i, SchemaItem)]
+        dropped = [i for i in items if not isinstance(i, SchemaItem)]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = keep
+
+    def evaluate_pending(self, item: SchemaItem) -> None:
+        """Evaluate ``item`` with every schema item this process will run after it."""
+        pending = [i for i in self._pending_items(item) if isinstance(i, SchemaItem)]
+        if item not in pending:
+            pending.insert(0, item)
+        self.gate.evaluate([i.check for i in pending])
+
+    def _pending_items(self, item: SchemaItem) -> list[pytest.Item]:
+        items = item.session.items
+        interactor = next((p for p in self.config.pluginmanager.get_plugins() if hasattr(p, "torun")), None)
+        if interactor is not None:  # pytest-xdist worker: only what this worker was handed
+            try:
+                with interactor.torun.lock() as queued:
+                    indices = [i for i in queued if isinstance(i, int)]
+                nxt = getattr(interactor, "nextitem_index", None)
+                if isinstance(nxt, int):
+                    indices.append(nxt)
+                return [item] + [items[i] for i in indices]
+            except Exception:  # an xdist internals change: fall back to one item at a time
+                return [item]
+        try:
+            start = items.index(item)
+        except ValueError:
+            return [item]
+        return items[start:]
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Count outcomes per backend for the summary (works on the xdist controller too)."""
+        props = dict(report.user_properties)
+        backend = props.get(PROPERTY_PREFIX + "registry")
+        outcome = props.get(PROPERTY_PREFIX + "outcome")
+        if backend is None or outcome is None:
+            return
+        if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+            self.counts[str(backend)][str(outcome)] += 1
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        """Counts per backend: compatible / incompatible / new / error."""
+        if not self.counts:
+            return
+        terminalreporter.section("schemafed")
+        for line in render_summary(self.counts):
+            terminalreporter.write_line(line)
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        """Close the backends."""
+        if self._gate is not None:
+            self._gate.close()
+
+
+def _plugin(config: pytest.Config) -> SchemafedPlugin:
+    plugin = config.pluginmanager.get_plugin(PLUGIN_NAME)
+    assert isinstance(plugin, SchemafedPlugin)
+    return plugin
+
+
+class SchemaFile(pytest.File):
+    """A schema file: collects one :class:`SchemaItem` per backend."""
+
+    def __init__(self, *, source: SchemaSource, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.source = source
+
+    def collect(self) -> Iterator[SchemaItem]:
+        """One item per configured (and selected) backend, named by its id."""
+        gate = _plugin(self.config).gate
+        for backend_id in gate.backend_ids(self.source):
+            yield SchemaItem.from_parent(self, name=backend_id, check=gate.plan(self.source, backend_id))
+
+
+class SchemaIncompatible(Exception):
+    """Raised by a schema item whose verdict is not compatible (rendered by repr_failure)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+class SchemaItem(pytest.Item):
+    """``path/to/file.avsc::<backend-id>``: reports the precomputed verdict of one check."""
+
+    def __init__(self, *, check: Check, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.check = check
+
+    @property
+    def plugin(self) -> SchemafedPlugin:
+        """The run's plugin object."""
+        return _plugin(self.config)
+
+    def runtest(self) -> None:
+        """Pass, fail or skip according to the verdict."""
+        plugin = self.plugin
+        gate = plugin.gate
+        if self.check.key not in gate.verdicts:
+            plugin.evaluate_pending(self)
+        verdict = gate.verdict(self.check)
+        self._record(verdict)
+        if verdict.outcome is Outcome.NEW:
+            note = f" ({verdict.notes[0]})" if verdict.notes else ""
+            pytest.skip(f"new subject {self.check.subject!r} on {self.check.backend_id}: "
+                        f"nothing to be compatible with{note}")
+        if verdict.outcome is Outcome.SKIPPED:
+            pytest.skip(f"{self.check.backend_id} unavailable (on_unavailable: skip): {verdict.error}")
+        if not verdict.compatible:
+            backend = gate.backends.get(self.check.backend_id)
+            describe = backend.describe() if backend else self.check.backend_id
+            raise SchemaIncompatible(render_failure(self.check, verdict, describe))
+
+    def _record(self, verdict: Verdict) -> None:
+        props = [
+            ("registry", self.check.backend_id),
+            ("subject", self.check.subject),
+            ("outcome", verdict.outcome.value),
+            ("level", verdict.level.value if verdict.level else ""),
+            ("versions", ",".join(verdict.versions)),
+            ("rules", ",".join(sorted({f.rule for f in verdict.findings}))),
+        ]
+        self.user_properties.extend((PROPERTY_PREFIX + k, v) for k, v in props)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        """The verdict's report, not a Python traceback."""
+        if isinstance(excinfo.value, SchemaIncompatible):
+            return excinfo.value.text
+        if isinstance(excinfo.value, SchemafedError):
+            return f"{self.check.source.relpath}: {excinfo.value}"
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        """Point at the schema file, not at a Python line."""
+        return self.path, 0, f"{self.check.source.relpath}::{self.check.backend_id} ({self.check.subject})"

@@ -1,0 +1,1 @@
+"""Renderings of verdicts: terminal text, GitHub annotations, JSON, SARIF."""

@@ -1,0 +1,62 @@
+"""The failure report of one item, written like a code review comment, and the run summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+
+from ..model import Check, Outcome, Verdict
+
+__all__ = ["SUMMARY_COLUMNS", "render_failure", "render_summary"]
+
+SUMMARY_COLUMNS = ("compatible", "incompatible", "new", "error", "skipped")
+
+
+def _location(check: Check, line: int | None, column: int | None = None) -> str:
+    where = check.source.relpath
+    if line:
+        where += f":{line}"
+        if column:
+            where += f":{column}"
+    return where
+
+
+def render_failure(check: Check, verdict: Verdict, backend: str) -> str:
+    """The text pytest shows for a failed schema item.
+
+    :param backend: how to name the backend (``git origin/main@1a2b3c``, ``confluent prod``).
+    """
+    level = verdict.level.value if verdict.level else "unknown level"
+    if verdict.outcome is Outcome.ERROR:
+        line = check.source.parse_error_line if check.source.parse_error else None
+        head = f"{_location(check, line)}: cannot check against {check.backend_id} ({backend})"
+        return f"{head}\n  {verdict.error}"
+    versions = ", ".join(verdict.versions) or "the registered version"
+    first = verdict.findings[0] if verdict.findings else None
+    lines = [
+        f"{_location(check, first.line if first else None)}: incompatible with {check.backend_id} ({backend})",
+        f"  subject {check.subject!r}, level {level}, compared with version {versions}",
+    ]
+    for finding in verdict.findings:
+        against = f" [vs version {finding.version}, {finding.direction}]" if finding.version else ""
+        lines.append(f"  {_location(check, finding.line, finding.column)}: {finding.rule} at {finding.path or '/'}"
+                     f"{against}")
+        lines.append(f"      {finding.message}")
+        if finding.hint:
+            lines.append(f"      hint: {finding.hint}")
+    if verdict.remote is not None:
+        said = "compatible" if verdict.remote.compatible else "incompatible"
+        lines.append(f"  the registry says: {said}")
+        lines.extend(f"      {message}" for message in verdict.remote.messages)
+    lines.extend(f"  note: {note}" for note in verdict.notes)
+    return "\n".join(lines)
+
+
+def render_summary(counts: Mapping[str, Counter[str]]) -> list[str]:
+    """One line per backend: ``prod: 12 compatible, 1 incompatible, 3 new, 0 error``."""
+    out = []
+    for backend_id in sorted(counts):
+        row = counts[backend_id]
+        parts = [f"{row[c]} {c}" for c in SUMMARY_COLUMNS if row[c] or c in SUMMARY_COLUMNS[:4]]
+        out.append(f"{backend_id}: " + ", ".join(parts))
+    return out
