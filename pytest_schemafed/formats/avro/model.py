@@ -1,0 +1,220 @@
+"""The parsed form of an Avro schema: small ``__slots__`` classes built once per file.
+
+Every node has a ``kind``: the Avro type name (``int``, ``record``, ``union``...).
+Primitive nodes without extra properties are shared singletons, so comparing two
+parsed schemas mostly compares interned strings. Named types (record, enum, fixed)
+are defined once per file and referenced by identity wherever their name is used,
+which is what lets the comparison memoize (reader, writer) pairs and stop on
+recursive types.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...formats.base import ParsedSchema
+from ...formats.jsonpos import JsonPositions
+
+__all__ = [
+    "PRIMITIVE_KINDS",
+    "Array",
+    "AvroSchema",
+    "Enum",
+    "Field",
+    "Fixed",
+    "Map",
+    "Named",
+    "Node",
+    "Primitive",
+    "Record",
+    "Union",
+]
+
+PRIMITIVE_KINDS = frozenset({"null", "boolean", "int", "long", "float", "double", "bytes", "string"})
+
+
+class Node:
+    """Any Avro schema node; ``kind`` is its Avro type name."""
+
+    __slots__ = ("kind",)
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def describe(self) -> str:
+        """A short human name for messages, quoted: ```int```, ``record `a.User```."""
+        return f"`{self.kind}`"
+
+
+class Primitive(Node):
+    """``null``, ``boolean``, ``int``, ``long``, ``float``, ``double``, ``bytes`` or ``string``.
+
+    ``logical`` is the ``logicalType`` annotation, if any. The Java checker (and so
+    Confluent's) ignores it for compatibility: only the underlying type counts.
+    """
+
+    __slots__ = ("logical",)
+
+    def __init__(self, kind: str, logical: str | None = None) -> None:
+        super().__init__(kind)
+        self.logical = logical
+
+    def describe(self) -> str:
+        """The type name, with the logical type when there is one."""
+        return f"`{self.kind}` ({self.logical})" if self.logical else f"`{self.kind}`"
+
+
+class Named(Node):
+    """A record, enum or fixed: it has a name, a namespace and aliases.
+
+    :param name: the simple name (what the Java checker compares).
+    :param fullname: ``namespace.name`` (or ``name`` without a namespace).
+    :param aliases: full names of the aliases, resolved against the namespace.
+    """
+
+    __slots__ = ("aliases", "fullname", "name", "namespace")
+
+    def __init__(self, kind: str, name: str, namespace: str, aliases: frozenset[str]) -> None:
+        super().__init__(kind)
+        self.name = name
+        self.namespace = namespace
+        self.fullname = f"{namespace}.{name}" if namespace else name
+        self.aliases = aliases
+
+    def describe(self) -> str:
+        """``record `com.acme.User``` and the like."""
+        return f"{self.kind} `{self.fullname}`"
+
+
+class Field:
+    """One field of a record, with its position (``index``) in the record's ``fields``.
+
+    ``at`` and ``type_at`` are the field's and its type's JSON pointers relative to
+    the record (``/fields/3``, ``/fields/3/type``), built once for the comparison.
+    """
+
+    __slots__ = ("aliases", "at", "default", "has_default", "index", "name", "type", "type_at")
+
+    def __init__(
+        self,
+        name: str,
+        type_: Node,
+        index: int,
+        has_default: bool,
+        default: Any,
+        aliases: tuple[str, ...],
+    ) -> None:
+        self.name = name
+        self.type = type_
+        self.index = index
+        self.has_default = has_default
+        self.default = default
+        self.aliases = aliases
+        self.at = f"/fields/{index}"
+        self.type_at = f"/fields/{index}/type"
+
+
+class Record(Named):
+    """A record (or protocol ``error``): ordered fields and a name -> field map."""
+
+    __slots__ = ("by_name", "fields")
+
+    def __init__(self, name: str, namespace: str, aliases: frozenset[str]) -> None:
+        super().__init__("record", name, namespace, aliases)
+        self.fields: list[Field] = []
+        self.by_name: dict[str, Field] = {}
+
+
+class Enum(Named):
+    """An enum: its symbols in order, and the enum-level ``default`` symbol, if any."""
+
+    __slots__ = ("default", "symbol_set", "symbols")
+
+    def __init__(
+        self,
+        name: str,
+        namespace: str,
+        aliases: frozenset[str],
+        symbols: list[str],
+        default: str | None,
+    ) -> None:
+        super().__init__("enum", name, namespace, aliases)
+        self.symbols = symbols
+        self.symbol_set = frozenset(symbols)
+        self.default = default
+
+
+class Fixed(Named):
+    """A fixed-size byte sequence (``logical`` is e.g. ``decimal`` or ``duration``)."""
+
+    __slots__ = ("logical", "size")
+
+    def __init__(self, name: str, namespace: str, aliases: frozenset[str], size: int, logical: str | None) -> None:
+        super().__init__("fixed", name, namespace, aliases)
+        self.size = size
+        self.logical = logical
+
+
+class Array(Node):
+    """An array of ``items``."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: Node) -> None:
+        super().__init__("array")
+        self.items = items
+
+
+class Map(Node):
+    """A map from strings to ``values``."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: Node) -> None:
+        super().__init__("map")
+        self.values = values
+
+
+class Union(Node):
+    """A union of ``branches`` (never directly nested, no duplicate kinds or names)."""
+
+    def describe(self) -> str:
+        """The union's branches: ``union [`null`, `string`]``."""
+        return "union [" + ", ".join(b.describe() for b in self.branches) + "]"
+
+    __slots__ = ("branches",)
+
+    def __init__(self, branches: list[Node]) -> None:
+        super().__init__("union")
+        self.branches = branches
+
+
+class AvroSchema(ParsedSchema):
+    """A parsed ``.avsc`` text: the root node, its named types and what it imports.
+
+    :param root: the top-level schema node.
+    :param defined: full names of the named types this text defines, in order.
+    :param imported: full names used here but defined in a reference.
+    """
+
+    __slots__ = ("_positions", "defined", "imported", "root")
+
+    def __init__(
+        self,
+        text: str,
+        path: str | None,
+        root: Node,
+        defined: list[str],
+        imported: list[str],
+    ) -> None:
+        super().__init__(text, path)
+        self.root = root
+        self.defined = defined
+        self.imported = imported
+        self._positions: JsonPositions | None = None
+
+    def locate(self, schema_path: str) -> tuple[int, int] | None:
+        """(line, column) of a JSON pointer, or of its nearest existing ancestor."""
+        if self._positions is None:
+            self._positions = JsonPositions(self.text)
+        return self._positions.locate("" if schema_path == "/" else schema_path)
