@@ -6,6 +6,7 @@ registered beyond the options: no file is opened, nothing is collected.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,9 +64,9 @@ def pytest_configure(config: pytest.Config) -> None:
     pm = config.pluginmanager
     from . import builtin
 
-    if not pm.is_registered(builtin) and pm.get_plugin("schemafed-builtin") is None:
-        pm.register(builtin, name="schemafed-builtin")
     pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    if not pm.is_registered(builtin):  # running from a source tree without entry points
+        pm.register(builtin, name="schemafed-builtin")
     registry = fill_registry(pm.hook)
     try:
         settings = load_settings(config.rootpath, registry, explicit=explicit)
@@ -79,6 +80,7 @@ def pytest_configure(config: pytest.Config) -> None:
     except ValueError as exc:
         raise pytest.UsageError(f"--schemafed-level: {exc}") from None
     plugin = SchemafedPlugin(config, settings, registry, forced_level)
+    plugin.gate  # noqa: B018 - open the backends now: a configuration mistake is a usage error
     pm.register(plugin, PLUGIN_NAME)
 
 
@@ -89,7 +91,10 @@ def _may_enable(rootdir: Path, explicit: str | None) -> bool:
     if any((rootdir / name).is_file() for name in CONFIG_NAMES):
         return True
     pyproject = rootdir / "pyproject.toml"
-    return pyproject.is_file() and "[tool.schemafed]" in pyproject.read_text(encoding="utf-8", errors="replace")
+    if not pyproject.is_file():
+        return False
+    return re.search(r"^\s*\[tool\.schemafed[\].]", pyproject.read_text(encoding="utf-8", errors="replace"),
+                     re.M) is not None
 
 
 class SchemafedPlugin:

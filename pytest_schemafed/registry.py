@@ -81,8 +81,9 @@ def make_plugin_manager() -> pluggy.PluginManager:
 
     pm = pluggy.PluginManager("pytest")
     pm.add_hookspecs(hookspecs)
-    pm.register(builtin, name="schemafed-builtin")
     pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    if not pm.is_registered(builtin):  # running from a source tree without entry points
+        pm.register(builtin, name="schemafed-builtin")
     return pm
 
 

@@ -1,0 +1,1 @@
+"""`make bench`: speed ratios against the anchors named in the issues."""

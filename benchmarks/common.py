@@ -1,0 +1,49 @@
+"""Shared helpers for the benchmarks: corpora on disk, alternating timed runs, medians."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".bench"
+GEN = Path(__file__).resolve().parent / "gen_corpus.py"
+
+
+def corpus(kind: str, count: int = 1000, fmt: str | None = None) -> Path:
+    """Generate (once) and return a corpus folder under .bench/."""
+    name = f"{kind}-{fmt or ''}-{count}".replace("--", "-")
+    out = CACHE / name
+    if not (out / "edits.tsv").exists():
+        args = [sys.executable, str(GEN), kind, "--count", str(count), "--out", str(out)]
+        if fmt:
+            args += ["--format", fmt]
+        subprocess.run(args, check=True, env={**os.environ, "GIT_CONFIG_NOSYSTEM": "1"})
+    return out
+
+
+def alternate(runs: dict[str, Callable[[], float]], rounds: int = 3) -> dict[str, float]:
+    """Run each timing function in turn, ``rounds`` times, and return the medians."""
+    samples: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(rounds):
+        for name, fn in runs.items():
+            samples[name].append(fn())
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def wall(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """Wall time of one command, and its result."""
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env, check=False)
+    return time.perf_counter() - start, done
+
+
+def breaking_names(corpus_dir: Path) -> set[str]:
+    """Names whose edit breaks BACKWARD according to edits.tsv."""
+    rows = (corpus_dir / "edits.tsv").read_text().splitlines()[1:]
+    return {r.split("\t")[0] for r in rows if r.split("\t")[2] == "true"}

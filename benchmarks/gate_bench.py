@@ -1,0 +1,78 @@
+"""`pytest --schemafed` over a 1000-schema repo vs bare pytest running 1000 trivial items.
+
+Target (issue 2): the gate takes at most 1.5x the wall time of the baseline. Also
+checks correctness on the way: the failing items must be exactly the schemas whose
+edit breaks BACKWARD according to edits.tsv.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from benchmarks.common import CACHE, alternate, breaking_names, corpus, wall
+
+TRIVIAL_CONFTEST = '''
+import pytest
+
+class TrivialItem(pytest.Item):
+    def runtest(self):
+        assert self.path.stat().st_size >= 0
+
+class TrivialFile(pytest.File):
+    def collect(self):
+        yield TrivialItem.from_parent(self, name="trivial")
+
+def pytest_collect_file(file_path, parent):
+    if file_path.suffix == ".item":
+        return TrivialFile.from_parent(parent, path=file_path)
+'''
+
+PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"]
+
+
+def baseline_dir(count: int = 1000) -> Path:
+    """A folder with ``count`` files, each collected as one trivial custom item."""
+    out = CACHE / f"trivial-{count}"
+    if not (out / "conftest.py").exists():
+        (out / "items").mkdir(parents=True, exist_ok=True)
+        for i in range(count):
+            (out / "items" / f"item_{i:05d}.item").write_text("x\n")
+        (out / "conftest.py").write_text(TRIVIAL_CONFTEST)
+    return out
+
+
+def failing_names(output: str, ext: str) -> set[str]:
+    """Schema names of the FAILED lines in pytest's short summary."""
+    return set(re.findall(r"FAILED schemas/([\w.-]+)\." + re.escape(ext) + r"::", output))
+
+
+def run(fmt: str = "avro", ext: str = "avsc", count: int = 1000) -> dict[str, float]:
+    """Time both, check correctness; returns the medians and the ratio."""
+    repo = corpus("repo", count, fmt)
+    base = baseline_dir(count)
+    results = alternate({
+        "schemafed": lambda: wall([*PYTEST, "--schemafed-only", "-rf"], repo)[0],
+        "baseline": lambda: wall(PYTEST, base)[0],
+    })
+    _, done = wall([*PYTEST, "--schemafed-only", "-rf"], repo)
+    expected = breaking_names(repo)
+    got = failing_names(done.stdout, ext)
+    results["ratio"] = results["schemafed"] / results["baseline"]
+    results["mismatches"] = float(len(expected ^ got))
+    results["failing"] = float(len(got))
+    results["expected_failing"] = float(len(expected))
+    return results
+
+
+def main() -> None:
+    r = run()
+    print(f"gate over 1000-schema avro repo: {r['schemafed']:.2f}s; bare pytest, 1000 trivial items: "
+          f"{r['baseline']:.2f}s; ratio {r['ratio']:.2f} (target <= 1.5)")
+    print(f"  failing items {int(r['failing'])}, breaking per edits.tsv {int(r['expected_failing'])}, "
+          f"mismatches {int(r['mismatches'])} (target 0)")
+
+
+if __name__ == "__main__":
+    main()
