@@ -1,0 +1,54 @@
+"""Finding the local files a ``.proto`` file imports, for discovery and the git/directory backends.
+
+``import "a/b.proto";`` is looked up under each import root in turn (like
+protoc's ``-I``), then beside the importing file. Imports of files that are
+found are followed transitively. Bundled well-known files and imports that are
+not found are left out: :meth:`ProtobufFormat.parse` then resolves the
+well-known ones itself and reports a missing one as a SchemaParseError at the
+line of its import.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .resolver import wellknown_text
+
+__all__ = ["import_names", "local_imports"]
+
+_IMPORT = re.compile(r"""(?m)^[ \t]*import\s+(?:public\s+|weak\s+)?(?:"([^"\n]*)"|'([^'\n]*)')\s*;""")
+_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+
+
+def import_names(text: str) -> list[str]:
+    """The file names in a text's ``import`` statements, in order (comments ignored)."""
+    clean = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text) if "/" in text else text
+    return [a or b for a, b in _IMPORT.findall(clean)]
+
+
+def local_imports(path: Path, text: str, import_roots: list[Path]) -> dict[str, str]:
+    """Texts of the local files ``text`` (the file at ``path``) imports, transitively.
+
+    :param path: the importing file (its folder is searched after the roots).
+    :param text: its text.
+    :param import_roots: folders import names are relative to, in search order.
+    :returns: import name as written -> file text; pass it as ``references`` to
+        :meth:`ProtobufFormat.parse`. Unreadable or missing files are left out.
+    """
+    found: dict[str, str] = {}
+    pending = [(name, path.parent) for name in import_names(text)]
+    while pending:
+        name, base = pending.pop(0)
+        if name in found or wellknown_text(name) is not None:
+            continue
+        for root in [*import_roots, base]:
+            candidate = root / name
+            try:
+                body = candidate.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            found[name] = body
+            pending.extend((sub, candidate.parent) for sub in import_names(body))
+            break
+    return found
