@@ -1,0 +1,63 @@
+"""Schema histories used by the Glue tests and the modes check: three versions per format.
+
+Each format has ``VERSIONS`` (registered, oldest first), ``COMPATIBLE`` (passes every
+level), ``BREAKS_BOTH`` (fails BACKWARD and FORWARD). Avro also has one-directional
+breaks and a change that only a transitive level catches.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def _avro(*fields: dict[str, Any]) -> str:
+    return json.dumps({"type": "record", "name": "User", "namespace": "com.example", "fields": list(fields)},
+                      indent=2)
+
+
+_ID = {"name": "id", "type": "long"}
+_EMAIL = {"name": "email", "type": "string", "default": ""}
+_NAME = {"name": "name", "type": "string", "default": ""}
+
+AVRO_VERSIONS = [_avro(_ID), _avro(_ID, _EMAIL), _avro(_ID, _EMAIL, _NAME)]
+AVRO_COMPATIBLE = _avro(_ID, _EMAIL, _NAME, {"name": "age", "type": ["null", "int"], "default": None})
+AVRO_BREAKS_BACKWARD = _avro(_ID, _EMAIL, _NAME, {"name": "age", "type": "int"})
+"""A field added without a default: the new reader cannot read old data; old readers ignore it."""
+AVRO_BREAKS_FORWARD = _avro(_EMAIL, _NAME)
+"""``id`` (no default) removed: old readers cannot read new data; the new reader ignores it."""
+AVRO_BREAKS_BOTH = _avro({"name": "id", "type": "string"}, _EMAIL, _NAME)
+AVRO_BREAKS_ONLY_VERSION_1 = _avro(_ID, {"name": "email", "type": "string"}, _NAME)
+"""``email`` loses its default: version 2 and 3 data carry it, version 1 data does not."""
+
+JSON_VERSIONS = [
+    json.dumps({"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+                "properties": {"id": {"type": "integer"}}}, indent=2),
+    json.dumps({"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+                "properties": {"id": {"type": "integer"}, "email": {"type": "string"}}}, indent=2),
+    json.dumps({"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+                "properties": {"id": {"type": "integer"}, "email": {"type": "string"},
+                               "name": {"type": "string"}}}, indent=2),
+]
+JSON_COMPATIBLE = JSON_VERSIONS[-1]
+JSON_BREAKS_BOTH = json.dumps({"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+                               "properties": {"id": {"type": "string"}, "email": {"type": "string"},
+                                              "name": {"type": "string"}}}, indent=2)
+
+PROTO_VERSIONS = [
+    'syntax = "proto3";\npackage shop;\n\nmessage Order {\n  int64 id = 1;\n}\n',
+    'syntax = "proto3";\npackage shop;\n\nmessage Order {\n  int64 id = 1;\n  string note = 2;\n}\n',
+    'syntax = "proto3";\npackage shop;\n\nmessage Order {\n  int64 id = 1;\n  string note = 2;\n'
+    '  int32 quantity = 3;\n}\n',
+]
+PROTO_COMPATIBLE = ('syntax = "proto3";\npackage shop;\n\nmessage Order {\n  int64 id = 1;\n  string note = 2;\n'
+                    '  int32 quantity = 3;\n  string currency = 4;\n}\n')
+PROTO_BREAKS_BOTH = ('syntax = "proto3";\npackage shop;\n\nmessage Order {\n  string id = 1;\n  string note = 2;\n'
+                     '  int32 quantity = 3;\n}\n')
+
+SAMPLES: dict[str, tuple[str, list[str], str, str]] = {
+    "avro": ("AVRO", AVRO_VERSIONS, AVRO_COMPATIBLE, AVRO_BREAKS_BOTH),
+    "json": ("JSON", JSON_VERSIONS, JSON_COMPATIBLE, JSON_BREAKS_BOTH),
+    "protobuf": ("PROTOBUF", PROTO_VERSIONS, PROTO_COMPATIBLE, PROTO_BREAKS_BOTH),
+}
+"""format -> (Glue DataFormat, versions, compatible change, change that breaks both directions)."""
