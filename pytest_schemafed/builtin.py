@@ -30,12 +30,14 @@ def pytest_schemafed_register_formats(registry: Registry) -> None:
 @hookimpl
 def pytest_schemafed_register_backends(registry: Registry) -> None:
     """Register the git, directory and registry backends."""
+    from .backends.confluent import ConfluentBackend
     from .backends.directory import DirectoryBackend
     from .backends.git import GitBackend
     from .backends.glue import GlueBackend
 
     registry.add_backend("git", GitBackend)
     registry.add_backend("directory", DirectoryBackend)
+    registry.add_backend("confluent", ConfluentBackend)
     registry.add_backend("glue", GlueBackend)
 
 
