@@ -21,9 +21,11 @@ hookimpl = pluggy.HookimplMarker("pytest")
 def pytest_schemafed_register_formats(registry: Registry) -> None:
     """Register Avro, JSON Schema, Protobuf and table formats."""
     from .formats.avro import AvroFormat
+    from .formats.jsonschema import JsonSchemaFormat
     from .formats.protobuf import ProtobufFormat
 
     registry.add_format(AvroFormat())
+    registry.add_format(JsonSchemaFormat())
     registry.add_format(ProtobufFormat())
 
 

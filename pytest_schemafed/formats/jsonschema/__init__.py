@@ -1,0 +1,149 @@
+"""The ``json`` format: JSON Schema files and Confluent's JSON Schema compatibility rules.
+
+Which files: ``*.schema.json`` always; any other ``.json`` only when its top level
+is an object with a ``$schema`` key (so ``package.json`` is never collected).
+
+What compatible means: Confluent Schema Registry's meaning for JSON Schema. Its
+differ (``SchemaDiff``) lists every change between the writer's schema (original)
+and the reader's (update) with a type from a fixed taxonomy (:mod:`.rules`); the
+pair is compatible when every change is in ``COMPATIBLE_CHANGES``. This package
+is a port of that differ, on a model of the schema built the way Confluent's
+loader builds it (:mod:`.loader`), so verdicts follow Confluent, including where
+they surprise (adding a typed property to an *open* object breaks BACKWARD).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import ClassVar
+
+from ...model import Finding
+from ..base import Format, ParsedSchema, Rule, Side
+from .context import Change
+from .differ import diff
+from .parsing import ParsedJsonSchema, parse_schema
+from .rules import COMPATIBLE_CHANGES, RULES, RULES_BY_ID, describe
+
+__all__ = ["JsonSchemaFormat", "ParsedJsonSchema", "changes"]
+
+_SNIFF_BYTES = 8192
+
+
+def changes(original: ParsedJsonSchema, update: ParsedJsonSchema) -> list[str]:
+    """Confluent's change list for (original, update): ``["<TYPE> <path>", ...]``, in its order."""
+    return [str(c) for c in diff(original.root, update.root)]
+
+
+def _top_level_has_schema_key(head: str) -> bool:
+    """True when the JSON text ``head`` starts an object with a top-level ``"$schema"`` key."""
+    i = 0
+    n = len(head)
+    while i < n and head[i] in " \t\r\n\ufeff":
+        i += 1
+    if i >= n or head[i] != "{":
+        return False
+    depth = 0
+    expect_key = False
+    while i < n:
+        ch = head[i]
+        if ch == '"':
+            end = i + 1
+            while end < n and head[end] != '"':
+                end += 2 if head[end] == "\\" else 1
+            if end >= n:
+                return False
+            if depth == 1 and expect_key and head[i + 1 : end] == "$schema":
+                return True
+            i = end + 1
+            expect_key = False
+            continue
+        if ch in "{[":
+            depth += 1
+            expect_key = ch == "{" and depth == 1
+        elif ch in "}]":
+            depth -= 1
+        elif ch == "," and depth == 1:
+            expect_key = True
+        i += 1
+    return False
+
+
+class JsonSchemaFormat(Format):
+    """JSON Schema (drafts 04, 06, 07, 2019-09, 2020-12; default draft-07)."""
+
+    name: ClassVar[str] = "json"
+    schema_type: ClassVar[str] = "JSON"
+    extensions: ClassVar[tuple[str, ...]] = (".schema.json",)
+    rules: ClassVar[tuple[Rule, ...]] = RULES
+
+    def detect(self, path: Path) -> bool:
+        """``*.schema.json``, or a ``.json`` whose first bytes show a top-level ``$schema`` key."""
+        name = path.name
+        if name.endswith(self.extensions):
+            return True
+        if not name.endswith(".json"):
+            return False
+        try:
+            with path.open("r", encoding="utf-8", errors="replace") as handle:
+                head = handle.read(_SNIFF_BYTES)
+        except OSError:
+            return False
+        return _top_level_has_schema_key(head)
+
+    def parse(
+        self,
+        text: str,
+        *,
+        path: str | None = None,
+        references: Mapping[str, str] | None = None,
+    ) -> ParsedJsonSchema:
+        """Parse and validate ``text``; ``references`` maps ``$ref`` file names to their text."""
+        return parse_schema(text, path=path, references=references)
+
+    def compare(self, reader: ParsedSchema, writer: ParsedSchema, *, local: Side) -> list[Finding]:
+        """Incompatible changes from ``writer`` (original) to ``reader`` (update), located locally."""
+        if not isinstance(reader, ParsedJsonSchema) or not isinstance(writer, ParsedJsonSchema):
+            raise TypeError("JsonSchemaFormat.compare needs schemas parsed by JsonSchemaFormat.parse")
+        found = [c for c in diff(writer.root, reader.root) if c.type not in COMPATIBLE_CHANGES]
+        if not found:
+            return []
+        local_doc = reader if local == "reader" else writer
+        update_name, original_name = ("new", "old") if local == "reader" else ("old", "new")
+        findings: list[Finding] = []
+        for change in found:
+            pointer = self._local_pointer(change, local_doc, local)
+            where = local_doc.locate(pointer)
+            rule = RULES_BY_ID.get(change.type)
+            findings.append(
+                Finding(
+                    rule=change.type,
+                    message=describe(change.type, change.path, new=update_name, old=original_name),
+                    path="#" + pointer,
+                    line=where[0] if where else None,
+                    column=where[1] if where else None,
+                    hint=rule.hint if rule else None,
+                )
+            )
+        return findings
+
+    @staticmethod
+    def _local_pointer(change: Change, parsed: ParsedJsonSchema, local: Side) -> str:
+        frame = change.frame
+        if frame is None:
+            return ""
+        node, depth = (frame.update, frame.update_depth) if local == "reader" else (frame.original, frame.original_depth)
+        if node is None:
+            return ""
+        return parsed.existing_pointer(node.ptr, change.segments[depth:])
+
+    def record_name(self, parsed: ParsedSchema) -> str | None:
+        """The schema's ``title``, which Confluent's record name strategy uses for JSON Schema."""
+        if isinstance(parsed, ParsedJsonSchema) and isinstance(parsed.document, dict):
+            title = parsed.document.get("title")
+            return title if isinstance(title, str) else None
+        return None
+
+    def imports(self, parsed: ParsedSchema) -> list[str]:
+        """The other files this schema's ``$ref`` point to (``address.json``)."""
+        return list(parsed.imports) if isinstance(parsed, ParsedJsonSchema) else []

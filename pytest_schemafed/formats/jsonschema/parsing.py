@@ -1,0 +1,116 @@
+"""Turn schema text into a :class:`ParsedJsonSchema`, or one clear :class:`SchemaParseError`.
+
+Three things can be wrong with a user's file, and each gives one error that says
+where: the text is not JSON (line and column from the decoder); the JSON is not a
+valid schema of its draft (the meta-schema's best error, located by JSON
+pointer); a ``$ref`` cannot be followed or only loops back to itself.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from ...errors import SchemaParseError
+from ..base import ParsedSchema
+from ..jsonpos import JsonPositions
+from .loader import LoadError, Loader, draft_of
+from .model import Node
+from .validate import looks_valid, meta_errors
+
+__all__ = ["ParsedJsonSchema", "parse_schema"]
+
+_DRAFT_NAMES = {4: "draft-04", 6: "draft-06", 7: "draft-07", 2019: "2019-09", 2020: "2020-12"}
+
+
+class ParsedJsonSchema(ParsedSchema):
+    """A JSON Schema document, its draft, and the model graph the differ compares."""
+
+    __slots__ = ("_positions", "document", "draft", "imports", "root")
+
+    def __init__(self, text: str, path: str | None, document: Any, draft: int, root: Node, imports: list[str]) -> None:
+        super().__init__(text, path)
+        self.document = document
+        self.draft = draft
+        self.root = root
+        self.imports = imports
+        self._positions: JsonPositions | None = None
+
+    def locate(self, schema_path: str) -> tuple[int, int] | None:
+        """(line, column) of a JSON pointer (``#/properties/a``) or its nearest ancestor."""
+        if self._positions is None:
+            self._positions = JsonPositions(self.text)
+        return self._positions.locate(schema_path)
+
+    def existing_pointer(self, start: str, segments: tuple[str, ...]) -> str:
+        """``start`` extended by as many of ``segments`` as exist in the document."""
+        value = self.document
+        tokens = [t.replace("~1", "/").replace("~0", "~") for t in start.split("/")[1:]] if start else []
+        pointer = ""
+        for token in [*tokens, *segments]:
+            if isinstance(value, dict) and token in value:
+                value = value[token]
+            elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+                value = value[int(token)]
+            else:
+                break
+            pointer += "/" + token.replace("~", "~0").replace("/", "~1")
+        return pointer
+
+
+def _decode(text: str, label: str | None) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SchemaParseError(f"not valid JSON: {exc.msg}", path=label, line=exc.lineno, column=exc.colno) from None
+
+
+def _check(document: Any, draft: int, text: str, label: str | None) -> None:
+    if not isinstance(document, (dict, bool)):
+        kind = type(document).__name__
+        raise SchemaParseError(f"a JSON Schema must be an object (or true/false), not a JSON {kind}", path=label)
+    if looks_valid(document, draft):
+        return
+    problem = meta_errors(document, draft)
+    if problem is None:
+        return
+    message, pointer = problem
+    where = JsonPositions(text).locate(pointer)
+    raise SchemaParseError(
+        f"not a valid JSON Schema ({_DRAFT_NAMES[draft]}) at #{pointer}: {message}",
+        path=label,
+        line=where[0] if where else None,
+        column=where[1] if where else None,
+    )
+
+
+def parse_schema(text: str, *, path: str | None = None, references: Mapping[str, str] | None = None) -> ParsedJsonSchema:
+    """Parse, validate against the meta-schema of its draft, and load with every ``$ref`` resolved.
+
+    :raises SchemaParseError: invalid JSON, invalid schema, unresolvable ``$ref`` or ``$ref`` cycle.
+    """
+    document = _decode(text, path)
+    draft = draft_of(document)
+    _check(document, draft, text, path)
+    ref_docs: dict[str, Any] = {}
+    if references and '"$ref"' in text:
+        for name, ref_text in references.items():
+            label = f"{path}: reference {name}" if path else f"reference {name}"
+            ref_doc = _decode(ref_text, label)
+            _check(ref_doc, draft_of(ref_doc, draft), ref_text, label)
+            ref_docs[name] = ref_doc
+    loader = Loader(document, ref_docs, draft)
+    try:
+        root = loader.load_root()
+    except LoadError as exc:
+        if exc.doc:
+            raise SchemaParseError(f"{exc} (in reference {exc.doc}, at #{exc.ptr})", path=path) from None
+        where = JsonPositions(text).locate(exc.ptr + "/$ref")
+        raise SchemaParseError(
+            f"{exc} (at #{exc.ptr})", path=path, line=where[0] if where else None, column=where[1] if where else None
+        ) from None
+    except RecursionError:
+        raise SchemaParseError("schema is nested too deeply to be compared", path=path) from None
+    imports = sorted({n.ref.split("#", 1)[0] for n in loader.refs if n.ref and not n.ref.startswith("#")})
+    return ParsedJsonSchema(text, path, document, draft, root, imports)
