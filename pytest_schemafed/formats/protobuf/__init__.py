@@ -98,10 +98,10 @@ class ProtobufFormat(Format):
     def compare(self, reader: ParsedSchema, writer: ParsedSchema, *, local: Side) -> list[Finding]:
         """Findings for every incompatible change from ``writer`` to ``reader``."""
         assert isinstance(reader, ProtobufSchema) and isinstance(writer, ProtobufSchema)
-        package = (reader if local == "reader" else writer).main.package
+        main = (reader if local == "reader" else writer).main
         findings = []
         for d in schema_diff(writer, reader):
-            args = to_finding_args(d, local, package)
+            args = to_finding_args(d, local, main)
             if args is not None:
                 findings.append(Finding(**args))
         return findings

@@ -65,7 +65,11 @@ class _Parser:
     def expect(self, value: str) -> tuple[str, str, int]:
         tok = self.next()
         if tok[1] != value or tok[0] == STR:
-            raise self.lx.error(f"expected '{value}' but found '{tok[1]}'", tok[2])
+            where = tok[2]
+            if value == ";" and self.i >= 2:  # point just after the statement that lacks it
+                prev = self.toks[self.i - 2]
+                where = prev[2] + len(prev[1])
+            raise self.lx.error(f"expected '{value}' but found '{tok[1]}'", where)
         return tok
 
     def ident(self, what: str) -> tuple[str, int]:
@@ -235,6 +239,8 @@ class _Parser:
             else:
                 raise self.lx.error(f"unexpected '{text}' at top level", off)
         pf.syntax = self.syntax
+        if not seen_package:
+            pf.package_line = pf.syntax_line
         return pf
 
     # --------------------------------------------------------------- messages

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..base import Rule, Side
 from .diff import COMPATIBLE_CHANGES, Difference
-from .model import EnumDef, EnumValue, FieldDef, MessageDef, OneofDef
+from .model import EnumDef, EnumValue, FieldDef, MessageDef, OneofDef, ProtoFile
 
 __all__ = ["RULES", "TEMPLATES", "to_finding_args"]
 
@@ -143,9 +143,10 @@ def _path_of(node: Any, d: Difference, local_side: int) -> str:
     return message
 
 
-def to_finding_args(d: Difference, local: Side, package: str) -> dict[str, Any] | None:
+def to_finding_args(d: Difference, local: Side, main: ProtoFile) -> dict[str, Any] | None:
     """The ``Finding`` fields (rule, message, path, line, column, hint) for an incompatible ``d``.
 
+    :param main: the local file (its package line locates file-level changes).
     :returns: ``None`` for a compatible change.
     """
     if d.type in COMPATIBLE_CHANGES:
@@ -184,8 +185,8 @@ def to_finding_args(d: Difference, local: Side, package: str) -> dict[str, Any] 
     return {
         "rule": d.type,
         "message": f"{text[0].upper()}{text[1:]} (Confluent: {d.type} {d.path}).",
-        "path": _path_of(node, d, local_side) if node is not None else package,
-        "line": getattr(node, "line", None),
-        "column": getattr(node, "column", None),
+        "path": _path_of(node, d, local_side) if node is not None else main.package,
+        "line": node.line if node is not None else main.package_line,
+        "column": node.column if node is not None else main.package_column,
         "hint": rule.hint,
     }
