@@ -30,19 +30,16 @@ AVRO_BREAKS_BOTH = _avro({"name": "id", "type": "string"}, _EMAIL, _NAME)
 AVRO_BREAKS_ONLY_VERSION_1 = _avro(_ID, {"name": "email", "type": "string"}, _NAME)
 """``email`` loses its default: version 2 and 3 data carry it, version 1 data does not."""
 
-JSON_VERSIONS = [
-    json.dumps({"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
-                "properties": {"id": {"type": "integer"}}}, indent=2),
-    json.dumps({"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
-                "properties": {"id": {"type": "integer"}, "email": {"type": "string"}}}, indent=2),
-    json.dumps({"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
-                "properties": {"id": {"type": "integer"}, "email": {"type": "string"},
-                               "name": {"type": "string"}}}, indent=2),
-]
-JSON_COMPATIBLE = JSON_VERSIONS[-1]
-JSON_BREAKS_BOTH = json.dumps({"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
-                               "properties": {"id": {"type": "string"}, "email": {"type": "string"},
-                                              "name": {"type": "string"}}}, indent=2)
+def _json(description: str, id_type: str = "integer") -> str:
+    return json.dumps({"$schema": "http://json-schema.org/draft-07/schema#", "title": "User", "type": "object",
+                       "description": description,
+                       "properties": {"id": {"type": id_type}, "email": {"type": "string"}}}, indent=2)
+
+
+JSON_VERSIONS = [_json("A user."), _json("A user of the shop."), _json("A registered user of the shop.")]
+"""Open content model: adding a property is not compatible there, so versions differ in text only."""
+JSON_COMPATIBLE = _json("A registered user of the shop, with an email.")
+JSON_BREAKS_BOTH = _json("A registered user of the shop.", id_type="string")
 
 PROTO_VERSIONS = [
     'syntax = "proto3";\npackage shop;\n\nmessage Order {\n  int64 id = 1;\n}\n',
