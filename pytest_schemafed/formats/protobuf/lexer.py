@@ -21,6 +21,7 @@ _TOKEN = re.compile(
     (?P<ws>\s+)
    |(?P<lc>//[^\n]*)
    |(?P<bc>/\*.*?\*/)
+   |(?P<badc>/\*)
    |(?P<str>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
    |(?P<num>0[xX][0-9a-fA-F]+|(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?|\d+(?:[eE][+-]?\d+)?)
    |(?P<ident>[A-Za-z_][A-Za-z0-9_]*)
@@ -53,6 +54,8 @@ class Lexer:
             if m is None:
                 raise self._bad_char(pos)
             kind = m.lastgroup or ""
+            if kind == "badc":
+                raise self.error("unterminated /* comment", pos)
             if kind not in _SKIP:
                 append((kind, m.group(), pos))
             pos = m.end()
@@ -80,6 +83,8 @@ class Lexer:
         return line, offset - self._line_starts[line - 1] + 1
 
     def error(self, message: str, offset: int | None) -> SchemaParseError:
-        """A :class:`SchemaParseError` located at ``offset`` (end of text when ``None``)."""
-        line, column = self.position(len(self.text) if offset is None else offset)
+        """A :class:`SchemaParseError` located at ``offset`` (after the last token when ``None``)."""
+        if offset is None:  # the end of the last token
+            offset = self.tokens[-1][2] + len(self.tokens[-1][1]) if self.tokens else 0
+        line, column = self.position(offset)
         return SchemaParseError(message, path=self.label, line=line, column=column)

@@ -152,7 +152,8 @@ def test_name_qualification__relative_and_full_names_are_the_same_type(kit: Prot
     """`Status`, `M.Status` and `.pkg.M.Status` name one type: no change."""
     old = (
         P3
-        + "package pkg;\nmessage M {\n  Status s = 1;\n  map<string, Status> m = 2;\n  message Status {\n    int32 a = 1;\n  }\n}\n"
+        + "package pkg;\nmessage M {\n  Status s = 1;\n  map<string, Status> m = 2;\n"
+        + "  message Status {\n    int32 a = 1;\n  }\n}\n"
     )
     new = old.replace("  Status s", "  .pkg.M.Status s").replace("string, Status>", "string, M.Status>")
     assert kit.changes(old, new) == []
