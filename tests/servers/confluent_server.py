@@ -45,9 +45,8 @@ FLAVOURS = ("karapace", "confluent", "apicurio")
 APICURIO_PREFIX = "/apis/ccompat/v7"
 LEVELS = ("NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE")
 
-# (schema_type, new_text, old_text) -> list of (errorType, message, location) for "reader=new reads old"
-Judge = Callable[[str, str, str], list[tuple[str, str, str]]]
-
+# (schema_type, reader_text, writer_text, references name -> text) -> [(errorType, message, location)]
+Judge = Callable[[str, str, str, dict[str, str]], list[tuple[str, str, str]]]
 
 @dataclass
 class Registered:
@@ -79,16 +78,21 @@ class Reply(Exception):
         self.status, self.body, self.content_type = status, body, content_type
 
 
-def avro_judge(schema_type: str, reader: str, writer: str) -> list[tuple[str, str, str]]:
+def avro_judge(schema_type: str, reader: str, writer: str, refs: dict[str, str]) -> list[tuple[str, str, str]]:
     """Apache Avro's checker: can ``reader`` read ``writer``'s data? (errorType, message, location)."""
     import avro.schema
     from avro.compatibility import ReaderWriterCompatibilityChecker
 
-    result = ReaderWriterCompatibilityChecker().get_compatibility(avro.schema.parse(reader), avro.schema.parse(writer))
+    def parse(text: str) -> Any:
+        names = avro.schema.Names()
+        for ref in refs.values():
+            avro.schema.make_avsc_object(json.loads(ref), names)
+        return avro.schema.make_avsc_object(json.loads(text), names)
+
+    result = ReaderWriterCompatibilityChecker().get_compatibility(parse(reader), parse(writer))
     kinds = [k.name.upper() for k in result.incompatibilities] or ["INCOMPATIBLE"]
     locations = sorted(result.locations) or [""]
     return [(kinds[i % len(kinds)], m, locations[i % len(locations)]) for i, m in enumerate(sorted(result.messages))]
-
 
 class ConfluentTestServer:
     """A threaded registry on 127.0.0.1; use as a context manager.
@@ -123,6 +127,7 @@ class ConfluentTestServer:
         self.levels: dict[str, str] = {}
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, str]] = []
+        self.bodies: list[tuple[str, Any]] = []
         self.tokens: dict[str, float] = {}
         self._ids: dict[tuple[str, str, str], int] = {}
         self._lock = threading.Lock()
@@ -131,7 +136,7 @@ class ConfluentTestServer:
         if tls is not None:  # handshake per connection, in the handler thread (see _Server)
             self._httpd.tls = tls  # type: ignore[attr-defined]
         self.scheme = "https" if tls is not None else "http"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
 
     # ------------------------------------------------------------- lifecycle
     @property
@@ -224,19 +229,35 @@ class ConfluentTestServer:
     def level_of(self, subject: str) -> str:
         return self.levels.get(subject, self.global_level)
 
-    def compare(self, schema_type: str, new: str, old: str, level: str) -> list[tuple[str, str, str]]:
+    def ref_texts(self, references: list[dict[str, Any]] | None) -> dict[str, str]:
+        """name -> text of references (nested ones included); 42201 when one is not registered."""
+        texts: dict[str, str] = {}
+        for ref in references or ():
+            versions = self.subjects.get(ref.get("subject", ""), [])
+            version = ref.get("version", -1)
+            if not versions or not (version == -1 or 1 <= int(version) <= len(versions)):
+                raise Reply(422, {"error_code": 42201, "message": f"Invalid schema: reference {ref.get('name')} "
+                                  "could not be resolved"})
+            target = versions[-1 if version == -1 else int(version) - 1]
+            texts.update(self.ref_texts(target.references))
+            texts[ref["name"]] = target.schema
+        return texts
+
+    def compare(self, schema_type: str, new: str, old: str, level: str, refs: dict[str, str]
+                ) -> list[tuple[str, str, str]]:
         judge = self.judge or (avro_judge if schema_type == "AVRO" else _text_judge)
         problems: list[tuple[str, str, str]] = []
         if level.startswith(("BACKWARD", "FULL")):
-            problems += judge(schema_type, new, old)
+            problems += judge(schema_type, new, old, refs)
         if level.startswith(("FORWARD", "FULL")):
-            problems += judge(schema_type, old, new)
+            problems += judge(schema_type, old, new, refs)
         return problems
 
     def check(self, subject: str, body: dict[str, Any], against: list[tuple[int, Registered]],
               verbose: bool) -> dict[str, Any]:
         schema_type = body.get("schemaType", "AVRO")
         level = self.level_of(subject)
+        new_refs = self.ref_texts(body.get("references"))
         for number, old in against:
             if old.schema_type != schema_type:
                 problems = [("TYPE_MISMATCH", f"Comparing different schema types: SchemaType.{old.schema_type} "
@@ -244,7 +265,8 @@ class ConfluentTestServer:
             elif level == "NONE":
                 problems = []
             else:
-                problems = self.compare(schema_type, body["schema"], old.schema, level)
+                refs = {**self.ref_texts(old.references), **new_refs}
+                problems = self.compare(schema_type, body["schema"], old.schema, level, refs)
             if problems:
                 return self.incompatible(problems, number, old, level, verbose)
         return {"is_compatible": True}
@@ -394,7 +416,7 @@ class _Server(ThreadingHTTPServer):
         pass  # a client that timed out and hung up is not the server's problem
 
 
-def _text_judge(schema_type: str, reader: str, writer: str) -> list[tuple[str, str, str]]:
+def _text_judge(schema_type: str, reader: str, writer: str, refs: dict[str, str]) -> list[tuple[str, str, str]]:
     return [] if reader == writer else [("INCOMPATIBLE", "schemas differ", "/")]
 
 
@@ -438,6 +460,9 @@ class _Handler(BaseHTTPRequestHandler):
                     raise Reply(401, {"error_code": 40101 if reg.flavour == "karapace" else 401,
                                       "message": "Unauthorized"})
                 body = self.json_body(raw, method)
+                if body is not None:
+                    with reg._lock:
+                        reg.bodies.append((self.path, body))
             answer = reg.route(method, split.path, parse_qs(split.query), body)
             self.reply(Reply(200, answer), None)
         except Reply as reply:

@@ -194,7 +194,7 @@ def test_auth_oauth__expired_token_is_refreshed_once(make_server: Callable[..., 
 def test_auth_oauth__wrong_client_secret_is_one_clear_line(make_server: Callable[..., ConfluentTestServer],
                                                            sleeps: Sleeps) -> None:
     """The token endpoint refusing the client credentials names the endpoint and the keys, not the secret."""
-    server = make_server(oauth=("app", "right"))
+    server = make_server(oauth=("app", "the-secret-4d2"))
     client = _client(server.url, sleeps, auth=AuthSettings(client_id="app", client_secret=Secret(CANARY),
                                                            token_url=server.token_url))
     with pytest.raises(BackendAuthError, match=r"OAuth token endpoint .*/oauth/token refused the client credentials"

@@ -1,0 +1,316 @@
+"""ConfluentBackend.evaluate against the test registry over real sockets, per flavour."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from pytest_schemafed.backends.confluent import ConfluentBackend
+from pytest_schemafed.errors import BackendAuthError, BackendProtocolError, BackendUnavailable
+from pytest_schemafed.model import Level, Outcome
+from tests.servers.confluent_server import ConfluentTestServer
+
+from .conftest import T_A_INT, T_ADD_B_DEFAULT, T_ADD_B_NO_DEFAULT, T_EMPTY, T_V1, make_check
+
+Server = Callable[..., ConfluentTestServer]
+Make = Callable[..., ConfluentBackend]
+OUTER = json.dumps({"type": "record", "name": "Outer", "fields": [{"name": "t", "type": "T"}]})
+T_A_INT_DEFAULT = json.dumps({"type": "record", "name": "T", "fields": [{"name": "a", "type": "int", "default": 0}]})
+
+
+def _paths(server: ConfluentTestServer, method: str | None = None) -> list[str]:
+    return [p for m, p in server.requests if method in (None, m)]
+
+
+@pytest.mark.parametrize("flavour", ["karapace", "confluent", "apicurio"])
+def test_evaluate__compatible_change_follows_registry(make_server: Server, make_backend: Make, judge: Any,
+                                                      flavour: str) -> None:
+    """Adding a field with a default is BACKWARD compatible on every flavour; the verdict carries the remote one."""
+    server = make_server(flavour)
+    server.register("t-value", T_V1)
+    verdict = make_backend(server.url).evaluate(make_check(T_ADD_B_DEFAULT), judge)
+    assert (verdict.outcome, verdict.compatible, verdict.level) == (Outcome.COMPATIBLE, True, Level.BACKWARD)
+    assert verdict.remote is not None and verdict.remote.compatible and verdict.versions == ("1",)
+
+
+def test_evaluate__karapace_incompatible_keeps_registry_messages_and_local_lines(
+        make_server: Server, make_backend: Make, judge: Any) -> None:
+    """Karapace says ["b"]; the local engine locates READER_FIELD_MISSING_DEFAULT_VALUE in the file."""
+    server = make_server("karapace")
+    server.register("t-value", T_V1)
+    verdict = make_backend(server.url).evaluate(make_check(T_ADD_B_NO_DEFAULT), judge)
+    assert verdict.outcome is Outcome.INCOMPATIBLE and not verdict.compatible
+    assert verdict.remote is not None and verdict.remote.messages == ("b",)
+    assert [f.rule for f in verdict.findings] == ["READER_FIELD_MISSING_DEFAULT_VALUE"]
+    assert verdict.findings[0].line is not None and verdict.notes == ()
+
+
+def test_evaluate__confluent_verbose_messages_without_old_schema(make_server: Server, make_backend: Make,
+                                                                 judge: Any) -> None:
+    """Confluent's verbose entries are kept (errorType...), the oldSchema echo dropped, the failing version read."""
+    server = make_server("confluent")
+    server.register("t-value", T_V1)
+    verdict = make_backend(server.url).evaluate(make_check(T_A_INT), judge)
+    assert verdict.remote is not None and not verdict.remote.compatible
+    assert verdict.remote.messages[0].startswith("{errorType:'TYPE_MISMATCH'")
+    assert not any(m.startswith("{oldSchema:") for m in verdict.remote.messages)
+    assert verdict.remote.versions == ("1",)
+    assert "verbose=true" in _paths(server, "POST")[0]
+
+
+def test_evaluate__apicurio_gives_no_reasons_local_engine_explains(make_server: Server, make_backend: Make,
+                                                                   judge: Any) -> None:
+    """Apicurio (/apis/ccompat/v7) answers is_compatible:false alone; the findings come from the local engine."""
+    server = make_server("apicurio")
+    server.register("t-value", T_V1)
+    verdict = make_backend(server.url).evaluate(make_check(T_ADD_B_NO_DEFAULT), judge)
+    assert verdict.remote is not None and verdict.remote.messages == ()
+    assert not verdict.compatible and verdict.findings
+    assert all(p.startswith("/apis/ccompat/v7/") for p in _paths(server))
+
+
+@pytest.mark.parametrize("flavour", ["karapace", "confluent", "apicurio"])
+def test_evaluate__unknown_subject_is_new(make_server: Server, make_backend: Make, judge: Any,
+                                          flavour: str) -> None:
+    """An unregistered subject (40401 / Karapace's config 40401) is a new subject, not a failure."""
+    server = make_server(flavour)
+    verdict = make_backend(server.url).evaluate(make_check(T_V1, "fresh-value"), judge)
+    assert verdict.outcome is Outcome.NEW and verdict.compatible
+
+
+def test_evaluate__karapace_40402_on_latest_check_is_new(make_server: Server, make_backend: Make,
+                                                         judge: Any) -> None:
+    """Karapace's 40402 'Version -1 not found.' on the compatibility POST also means a new subject."""
+    server = make_server("karapace")
+    server.register("t-value", T_V1)
+    server.fail(404, {"error_code": 40402, "message": "Version -1 not found."}, path="/compatibility/")
+    verdict = make_backend(server.url).evaluate(make_check(T_ADD_B_DEFAULT), judge)
+    assert verdict.outcome is Outcome.NEW
+
+
+def test_level__subject_config_beats_global(make_server: Server, make_backend: Make, judge: Any) -> None:
+    """Subject level FORWARD (global BACKWARD): removing field a without default is incompatible."""
+    server = make_server()
+    server.register("t-value", T_V1)
+    server.set_level("FORWARD", "t-value")
+    verdict = make_backend(server.url).evaluate(make_check(T_EMPTY), judge)
+    assert verdict.level is Level.FORWARD and not verdict.compatible
+    assert verdict.remote is not None and verdict.remote.messages == ("a",)
+
+
+def test_level__global_when_subject_has_none(make_server: Server, make_backend: Make, judge: Any) -> None:
+    """Without subject config the global level applies (FULL here)."""
+    server = make_server(global_level="FULL")
+    server.register("t-value", T_V1)
+    verdict = make_backend(server.url).evaluate(make_check(T_EMPTY), judge)
+    assert verdict.level is Level.FULL and not verdict.compatible
+
+
+def test_level__forced_level_skips_config(make_server: Server, make_backend: Make, judge: Any) -> None:
+    """A forced level (config or --schemafed-level) is applied and /config is never asked."""
+    server = make_server()
+    server.register("t-value", T_V1)
+    server.set_level("FORWARD", "t-value")
+    verdict = make_backend(server.url).evaluate(make_check(T_EMPTY, level=Level.BACKWARD), judge)
+    assert verdict.level is Level.BACKWARD
+    assert not any(p.startswith("/config") for p in _paths(server))
+
+
+def test_level__none_accepts_without_checking(make_server: Server, make_backend: Make, judge: Any) -> None:
+    """Level NONE accepts any schema; no compatibility request is made."""
+    server = make_server()
+    server.register("t-value", T_V1)
+    server.set_level("NONE", "t-value")
+    verdict = make_backend(server.url).evaluate(make_check(T_A_INT), judge)
+    assert verdict.compatible and verdict.level is Level.NONE and not _paths(server, "POST")
+
+
+def _transitive_history(server: ConfluentTestServer) -> None:
+    server.register("t-value", T_V1)  # a: string
+    server.register("t-value", T_EMPTY)  # a removed
+    server.set_level("BACKWARD_TRANSITIVE", "t-value")
+
+
+def test_transitive__karapace_missing_route_falls_back_per_version(make_server: Server, make_backend: Make,
+                                                                   judge: Any) -> None:
+    """Karapace 404s the all-versions route: each version is checked; v1 breaks (a: string -> int)."""
+    server = make_server("karapace")
+    _transitive_history(server)
+    backend = make_backend(server.url)
+    verdict = backend.evaluate(make_check(T_A_INT_DEFAULT), judge)
+    assert not verdict.compatible and verdict.versions == ("1", "2")
+    assert [p.split("?")[0] for p in _paths(server, "POST")] == [
+        "/compatibility/subjects/t-value/versions", "/compatibility/subjects/t-value/versions/1",
+        "/compatibility/subjects/t-value/versions/2"]
+    backend.evaluate(make_check(T_A_INT_DEFAULT), judge)
+    assert len(_paths(server, "POST")) == 5  # the missing route is not asked again
+
+
+def test_transitive__confluent_uses_all_versions_route(make_server: Server, make_backend: Make,
+                                                       judge: Any) -> None:
+    """Confluent checks all versions in one POST; the latest-only check would have passed."""
+    server = make_server("confluent")
+    _transitive_history(server)
+    verdict = make_backend(server.url).evaluate(make_check(T_A_INT_DEFAULT), judge)
+    assert not verdict.compatible and verdict.remote is not None and verdict.remote.versions == ("1",)
+    assert [p.split("?")[0] for p in _paths(server, "POST")] == ["/compatibility/subjects/t-value/versions"]
+    assert [f.version for f in verdict.findings] == ["1"]
+
+
+def test_references__import_name_is_the_subject_and_is_resolved(make_server: Server, make_backend: Make,
+                                                                 judge: Any) -> None:
+    """A named reference T is sent as {name: T, subject: T, version: latest number}; history refs are fetched."""
+    server = make_server()
+    server.register("T", T_V1)
+    server.register("T", T_ADD_B_DEFAULT)
+    server.register("outer-value", OUTER, references=[{"name": "T", "subject": "T", "version": 1}])
+    check = make_check(OUTER, "outer-value", references={"T": T_ADD_B_DEFAULT})
+    verdict = make_backend(server.url).evaluate(check, judge)
+    assert verdict.compatible, verdict
+    posted = [b for p, b in server.bodies if p.startswith("/compatibility/")]
+    assert posted[0]["references"] == [{"name": "T", "subject": "T", "version": 2}]
+    assert "/subjects/T/versions/1" in _paths(server)
+
+
+def test_references__explicit_mapping_and_unregistered_target(make_server: Server, make_backend: Make,
+                                                              judge: Any) -> None:
+    """references: maps an import to another subject; an unregistered target is one clear error."""
+    server = make_server()
+    server.register("shared-t", T_V1)
+    server.register("outer-value", OUTER, references=[{"name": "T", "subject": "shared-t", "version": 1}])
+    check = make_check(OUTER, "outer-value", references={"T": T_V1})
+    verdict = make_backend(server.url, references={"T": {"subject": "shared-t", "version": 1}}).evaluate(check, judge)
+    assert verdict.compatible
+    with pytest.raises(BackendProtocolError, match=r"imports 'T', mapped to subject 'T', which is not registered"):
+        make_backend(server.url).evaluate(check, judge)
+
+
+def test_url_encoding__context_slash_and_colon_subjects(make_server: Server, make_backend: Make, judge: Any) -> None:
+    """Subject 'team/a:b' in context .staging travels as :.staging:team/a:b, fully percent-encoded."""
+    server = make_server("confluent")
+    server.register(":.staging:team/a:b", T_V1)
+    verdict = make_backend(server.url, context="staging").evaluate(make_check(T_ADD_B_DEFAULT, "team/a:b"), judge)
+    assert verdict.outcome is Outcome.COMPATIBLE
+    assert "/subjects/%3A.staging%3Ateam%2Fa%3Ab/versions/latest" in _paths(server)
+
+
+def test_subjects_map__local_subject_renamed_for_this_registry(make_server: Server, make_backend: Make,
+                                                               judge: Any) -> None:
+    """subjects: maps the configured subject to this registry's name for it."""
+    server = make_server()
+    server.register("prod.t-value", T_V1)
+    verdict = make_backend(server.url, subjects={"t-value": "prod.t-value"}).evaluate(make_check(T_A_INT), judge)
+    assert verdict.outcome is Outcome.INCOMPATIBLE
+
+
+def test_read_only__only_get_and_compatibility_posts(make_server: Server, make_backend: Make, judge: Any) -> None:
+    """Across compatible, incompatible, transitive, referencing and new checks only GET and compat POSTs arrive."""
+    server = make_server()
+    _transitive_history(server)
+    server.register("T", T_V1)
+    server.register("outer-value", OUTER, references=[{"name": "T", "subject": "T", "version": 1}])
+    backend = make_backend(server.url)
+    for check in (make_check(T_A_INT_DEFAULT), make_check(T_V1, "new-value"),
+                  make_check(OUTER, "outer-value", references={"T": T_V1})):
+        backend.evaluate(check, judge)
+    assert set(server.method_counts()) == {"GET", "POST"}
+    assert all(p.startswith("/compatibility/") for p in _paths(server, "POST"))
+
+
+def test_disagreement__registry_accepts_local_rejects(make_server: Server, make_backend: Make, judge: Any) -> None:
+    """The item follows the registry (compatible), keeps the local findings and says so plainly."""
+    server = make_server(judge=lambda *a: [])
+    server.register("t-value", T_V1)
+    verdict = make_backend(server.url).evaluate(make_check(T_ADD_B_NO_DEFAULT), judge)
+    assert verdict.compatible and verdict.findings
+    assert "accepts this schema but the local engine found 1 problem(s)" in verdict.notes[0]
+
+
+def test_disagreement__registry_rejects_local_accepts(make_server: Server, make_backend: Make, judge: Any) -> None:
+    """The item fails as the registry says, and the note quotes the registry's reason."""
+    server = make_server(judge=lambda *a: [("X", "normalized differently", "/")])
+    server.register("t-value", T_V1)
+    verdict = make_backend(server.url).evaluate(make_check(T_ADD_B_DEFAULT), judge)
+    assert not verdict.compatible and not verdict.findings
+    assert "rejects this schema (normalized differently) but the local engine found no problem" in verdict.notes[0]
+
+
+def test_protobuf__schema_type_and_normalize_are_sent(make_server: Server, make_backend: Make, judge: Any) -> None:
+    """A .proto check posts schemaType PROTOBUF; normalize: true adds normalize=true."""
+    proto = 'syntax = "proto3";\npackage demo;\n\nmessage M {\n  string a = 1;\n}\n'
+    server = make_server()
+    server.register("tp-value", proto, "PROTOBUF")
+    verdict = make_backend(server.url, normalize=True).evaluate(make_check(proto, "tp-value", fmt="protobuf"), judge)
+    assert verdict.compatible
+    path, body = next((p, b) for p, b in server.bodies if p.startswith("/compatibility/"))
+    assert body["schemaType"] == "PROTOBUF" and "normalize=true" in path
+
+
+def test_errors__registry_rejects_invalid_schema_fails_item(make_server: Server, make_backend: Make,
+                                                            judge: Any) -> None:
+    """42201 on the check request fails the item with the registry's reason (not a crash)."""
+    server = make_server()
+    server.register("t-value", T_V1)
+    server.fail(422, {"error_code": 42201, "message": "Invalid AVRO schema. Error: boom"}, path="/compatibility/")
+    verdict = make_backend(server.url).evaluate(make_check(T_ADD_B_DEFAULT), judge)
+    assert verdict.outcome is Outcome.ERROR
+    assert verdict.error == "registry 'prod': the registry rejects the schema as invalid (error 42201: " \
+                            "Invalid AVRO schema. Error: boom)"
+
+
+def test_errors__wrong_path_hints_at_ccompat_prefix(make_server: Server, make_backend: Make, judge: Any) -> None:
+    """An Apicurio URL without /apis/ccompat/v7 gets a bare 404: the message says what to add."""
+    server = make_server("apicurio")
+    wrong = server.url.removesuffix("/apis/ccompat/v7")
+    with pytest.raises(BackendProtocolError, match=r"Apicurio: add /apis/ccompat/v7"):
+        make_backend(wrong).evaluate(make_check(T_V1), judge)
+
+
+def test_errors__wrong_password_is_auth_error_and_latched(make_server: Server, make_backend: Make,
+                                                          judge: Any) -> None:
+    """401: BackendAuthError naming the keys; the next check fails without another request."""
+    server = make_server(basic=("key", "the-pass-9c1"))
+    backend = make_backend(server.url, auth={"username": "key", "password": "not-the-pass-9c1"})
+    for _ in range(2):
+        with pytest.raises(BackendAuthError, match=r"auth.username and auth.password"):
+            backend.evaluate(make_check(T_V1), judge)
+    assert len(server.requests) == 1
+
+
+def test_errors__registry_down_is_unavailable(make_backend: Make, judge: Any) -> None:
+    """Connection refused: BackendUnavailable naming the registry."""
+    backend = make_backend("http://127.0.0.1:9", retries=0)
+    with pytest.raises(BackendUnavailable, match=r"registry 'prod': cannot connect"):
+        backend.evaluate(make_check(T_V1), judge)
+
+
+def test_cache__numbered_versions_cached_across_runs_latest_never(make_server: Server, make_backend: Make,
+                                                                  judge: Any) -> None:
+    """A second run with the same cache fetches no numbered version again, but asks config and latest anew."""
+    server = make_server("confluent")
+    _transitive_history(server)
+    cache: dict[str, Any] = {}
+    make_backend(server.url, cache=cache).evaluate(make_check(T_V1), judge)
+    first = len(server.requests)
+    make_backend(server.url, cache=cache).evaluate(make_check(T_V1), judge)
+    second = _paths(server)[first:]
+    assert len(cache) == 2 and not any("/versions/1" in p or "/versions/2" in p for p in second)
+    assert any(p.startswith("/config/") for p in second)
+
+
+def test_concurrency__many_checks_from_threads_share_one_client(make_server: Server, make_backend: Make,
+                                                                judge: Any) -> None:
+    """40 checks from 8 threads: each verdict right, 3 requests per check plus the global config at most once."""
+    server = make_server()
+    for i in range(40):
+        server.register(f"s{i}-value", T_V1)
+    backend = make_backend(server.url)
+    checks = [make_check(T_A_INT if i % 2 else T_ADD_B_DEFAULT, f"s{i}-value") for i in range(40)]
+    with ThreadPoolExecutor(8) as pool:
+        verdicts = list(pool.map(lambda c: backend.evaluate(c, judge), checks))
+    assert [v.compatible for v in verdicts] == [i % 2 == 0 for i in range(40)]
+    assert len(server.requests) == 3 * 40
