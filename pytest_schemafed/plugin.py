@@ -6,6 +6,7 @@ registered beyond the options: no file is opened, nothing is collected.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -48,6 +49,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="force a compatibility level on every registry (BACKWARD, FULL_TRANSITIVE, ...)")
     group.addoption("--schemafed-registry", metavar="ID", action="append", default=[],
                     help="check only against this registry id (repeatable)")
+    group.addoption("--schemafed-report", metavar="KIND=VALUE", action="append", default=[],
+                    help="write a report: json=PATH, sarif=PATH, summary=PATH (Markdown), "
+                         "github=annotations,summary|none (default on when GITHUB_ACTIONS=true); repeatable")
 
 
 def _wanted(config: pytest.Config) -> bool:
@@ -82,6 +86,20 @@ def pytest_configure(config: pytest.Config) -> None:
     plugin = SchemafedPlugin(config, settings, registry, forced_level)
     plugin.gate  # noqa: B018 - open the backends now: a configuration mistake is a usage error
     pm.register(plugin, PLUGIN_NAME)
+    _register_reports(config, registry)
+
+
+def _register_reports(config: pytest.Config, registry: Registry) -> None:
+    """The ``--schemafed-report`` writers, on the controller only (not on xdist workers)."""
+    from .report.collect import ReportPlugin, parse_targets, rules_of
+
+    try:
+        targets = parse_targets(config.getoption("schemafed_report"))
+    except ValueError as exc:
+        raise pytest.UsageError(f"--schemafed-report: {exc}") from None
+    if targets and not hasattr(config, "workerinput"):
+        reporter = ReportPlugin(targets, rules_of(registry.formats.values()), config.rootpath)
+        config.pluginmanager.register(reporter, "schemafed-report")
 
 
 def _may_enable(rootdir: Path, explicit: str | None) -> bool:
@@ -279,8 +297,22 @@ class SchemaItem(pytest.Item):
             ("level", verdict.level.value if verdict.level else ""),
             ("versions", ",".join(verdict.versions)),
             ("rules", ",".join(sorted({f.rule for f in verdict.findings}))),
+            # for the reports (report/collect.py): plain strings, so they cross pytest-xdist
+            ("file", self.check.source.relpath),
+            ("format", self.check.source.format),
+            ("backend", self._describe_backend()),
+            ("findings", json.dumps([f.to_dict() for f in verdict.findings], separators=(",", ":"))
+             if verdict.findings else ""),
+            ("error", verdict.error or ""),
+            ("error_kind", ("schema" if self.check.source.parse_error else "registry") if verdict.error else ""),
+            ("error_line", str(self.check.source.parse_error_line or "") if verdict.error else ""),
+            ("notes", json.dumps(list(verdict.notes)) if verdict.notes else ""),
         ]
         self.user_properties.extend((PROPERTY_PREFIX + k, v) for k, v in props)
+
+    def _describe_backend(self) -> str:
+        backend = self.plugin.gate.backends.get(self.check.backend_id)
+        return backend.describe() if backend else self.check.backend_id
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         """The verdict's report, not a Python traceback."""

@@ -1,0 +1,242 @@
+"""Gather each schema item's result from its test report, and write the run's reports.
+
+Schema items record plain builtins in ``user_properties`` (``schemafed.registry``,
+``schemafed.findings`` as JSON, ...), so the results can be read back from the
+reports alone: in one process and on the pytest-xdist controller alike.
+
+``--schemafed-report`` takes, repeatably:
+
+* ``json=PATH``: the stable JSON report (:mod:`pytest_schemafed.report.json`);
+* ``sarif=PATH``: SARIF 2.1.0 (:mod:`pytest_schemafed.report.sarif`);
+* ``summary=PATH``: the Markdown summary, appended to PATH;
+* ``github=annotations,summary`` (or ``github=none``): GitHub workflow output. With
+  ``GITHUB_ACTIONS=true`` both are on by default: one ``::error`` annotation per
+  finding, and the summary appended to ``$GITHUB_STEP_SUMMARY``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..formats.base import Rule
+
+__all__ = [
+    "ItemResult",
+    "ReportPlugin",
+    "ReportTargets",
+    "ResultCollector",
+    "parse_targets",
+    "rules_of",
+    "workspace_prefix",
+]
+
+PREFIX = "schemafed."
+GITHUB_PARTS = ("annotations", "summary")
+
+
+@dataclass(frozen=True, slots=True)
+class ItemResult:
+    """One schema item's result, rebuilt from its report's ``user_properties``."""
+
+    nodeid: str
+    file: str
+    registry: str
+    subject: str
+    outcome: str
+    level: str = ""
+    versions: tuple[str, ...] = ()
+    format: str = ""
+    backend: str = ""
+    findings: tuple[dict[str, Any], ...] = ()
+    error: str | None = None
+    error_kind: str | None = None
+    error_line: int | None = None
+    notes: tuple[str, ...] = ()
+
+    @classmethod
+    def from_properties(cls, nodeid: str, properties: Iterable[tuple[str, object]]) -> ItemResult | None:
+        """Read the ``schemafed.*`` properties; ``None`` for a report that is not a schema item's."""
+        props = {str(k)[len(PREFIX):]: v for k, v in properties if str(k).startswith(PREFIX)}
+        if "registry" not in props or "outcome" not in props:
+            return None
+        findings = _json_list(props.get("findings"))
+        error_line = props.get("error_line")
+        return cls(
+            nodeid=nodeid,
+            file=str(props.get("file") or nodeid.split("::", 1)[0]),
+            registry=str(props["registry"]),
+            subject=str(props.get("subject", "")),
+            outcome=str(props["outcome"]),
+            level=str(props.get("level") or ""),
+            versions=tuple(v for v in str(props.get("versions") or "").split(",") if v),
+            format=str(props.get("format") or ""),
+            backend=str(props.get("backend") or ""),
+            findings=tuple(f for f in findings if isinstance(f, dict)),
+            error=str(props["error"]) if props.get("error") else None,
+            error_kind=str(props["error_kind"]) if props.get("error_kind") else None,
+            error_line=int(str(error_line)) if str(error_line or "").isdigit() else None,
+            notes=tuple(str(n) for n in _json_list(props.get("notes"))),
+        )
+
+    @property
+    def rules(self) -> list[str]:
+        """The distinct rule ids of the findings, sorted."""
+        return sorted({str(f.get("rule")) for f in self.findings})
+
+
+def _json_list(raw: object) -> list[Any]:
+    if not raw:
+        return []
+    try:
+        value = json.loads(str(raw))
+    except ValueError:
+        return []
+    return value if isinstance(value, list) else []
+
+
+class ResultCollector:
+    """A pytest plugin object that keeps one :class:`ItemResult` per schema item."""
+
+    def __init__(self) -> None:
+        self.results: dict[str, ItemResult] = {}
+
+    def pytest_runtest_logreport(self, report: Any) -> None:
+        """Keep the result of the phase that recorded the properties (``call``)."""
+        result = ItemResult.from_properties(report.nodeid, report.user_properties)
+        if result is not None:
+            self.results[report.nodeid] = result
+
+    def sorted_results(self) -> list[ItemResult]:
+        """Results by file, then registry: the order every report uses."""
+        return sorted(self.results.values(), key=lambda r: (r.file, r.registry, r.nodeid))
+
+
+@dataclass(slots=True)
+class ReportTargets:
+    """Where the reports of a run go (parsed from ``--schemafed-report``)."""
+
+    json: Path | None = None
+    sarif: Path | None = None
+    summary: list[Path] = field(default_factory=list)
+    annotations: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.json or self.sarif or self.summary or self.annotations)
+
+
+def parse_targets(values: Sequence[str], environ: Mapping[str, str] | None = None) -> ReportTargets:
+    """Read ``--schemafed-report`` values (see the module docstring).
+
+    :raises ValueError: naming the value that is not understood.
+    """
+    env = os.environ if environ is None else environ
+    targets = ReportTargets()
+    github: set[str] | None = None
+    for value in values:
+        kind, sep, arg = value.partition("=")
+        kind = kind.strip().lower()
+        if not sep or not arg.strip():
+            raise ValueError(f"expected KIND=VALUE (json=PATH, sarif=PATH, summary=PATH, github=...), got {value!r}")
+        if kind == "json":
+            targets.json = Path(arg)
+        elif kind == "sarif":
+            targets.sarif = Path(arg)
+        elif kind == "summary":
+            targets.summary.append(Path(arg))
+        elif kind == "github":
+            parts = {p.strip().lower() for p in arg.split(",") if p.strip()}
+            unknown = parts - {*GITHUB_PARTS, "none"}
+            if unknown:
+                raise ValueError(f"github={arg}: expected annotations, summary or none")
+            github = parts - {"none"}
+        else:
+            raise ValueError(f"unknown report kind {kind!r} in {value!r}; expected json, sarif, summary or github")
+    if github is None:
+        github = set(GITHUB_PARTS) if env.get("GITHUB_ACTIONS") == "true" else set()
+    targets.annotations = "annotations" in github
+    step_summary = env.get("GITHUB_STEP_SUMMARY")
+    if "summary" in github and step_summary:
+        targets.summary.append(Path(step_summary))
+    return targets
+
+
+class ReportPlugin(ResultCollector):
+    """Collects results and writes the requested reports at the end of the run.
+
+    :param targets: where to write.
+    :param rules: rule id -> :class:`Rule`, for SARIF help texts.
+    :param rootdir: the run's rootdir (SARIF's ``%SRCROOT%``).
+    """
+
+    def __init__(self, targets: ReportTargets, rules: Mapping[str, Rule], rootdir: Path) -> None:
+        super().__init__()
+        self.targets = targets
+        self.rules = rules
+        self.rootdir = rootdir
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        """GitHub annotations go to stdout, where the runner reads workflow commands."""
+        if not self.targets.annotations:
+            return
+        from .github import annotation_lines
+
+        lines = annotation_lines(self.sorted_results(), workspace_prefix(self.rootdir, os.environ))
+        if lines:
+            terminalreporter.ensure_newline()
+        for line in lines:
+            terminalreporter.write_line(line)
+
+    def pytest_sessionfinish(self, session: Any, exitstatus: int) -> None:
+        """Write the JSON, SARIF and Markdown reports."""
+        self.write(self.sorted_results())
+
+    def write(self, results: list[ItemResult]) -> None:
+        """Write every requested file report of ``results``."""
+        targets = self.targets
+        if targets.json is not None:
+            from .json import render_json
+
+            _write(targets.json, json.dumps(render_json(results), indent=2) + "\n")
+        if targets.sarif is not None:
+            from .sarif import render_sarif
+
+            _write(targets.sarif, json.dumps(render_sarif(results, self.rules, self.rootdir), indent=2) + "\n")
+        if targets.summary:
+            from .github import step_summary
+
+            text = step_summary(results)
+            for path in targets.summary:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with path.open("a", encoding="utf-8") as out:
+                    out.write(text)
+
+
+def workspace_prefix(rootdir: Path, environ: Mapping[str, str]) -> str:
+    """Where ``rootdir`` is inside ``$GITHUB_WORKSPACE`` (``""`` when it is the workspace or outside it)."""
+    workspace = environ.get("GITHUB_WORKSPACE")
+    if not workspace:
+        return ""
+    try:
+        rel = rootdir.resolve().relative_to(Path(workspace).resolve()).as_posix()
+    except ValueError:
+        return ""
+    return "" if rel == "." else rel
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def rules_of(formats: Iterable[Any]) -> dict[str, Rule]:
+    """Rule id -> rule, over every registered format (the first format's rule wins on a shared id)."""
+    table: dict[str, Rule] = {}
+    for fmt in formats:
+        for rule in getattr(fmt, "rules", ()):
+            table.setdefault(rule.id, rule)
+    return table

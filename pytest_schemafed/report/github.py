@@ -1,0 +1,132 @@
+"""GitHub Actions output: ``::error`` workflow commands and the Markdown job summary.
+
+Annotations point at the schema file line of each finding (paths relative to the
+repository: ``prefix`` is the rootdir's place in ``$GITHUB_WORKSPACE``). Values are
+escaped the way the runner expects: ``%``, ``\\r``, ``\\n`` in the message, and also
+``:`` and ``,`` in the properties.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from .collect import ItemResult
+
+__all__ = ["annotation_lines", "escape_data", "escape_property", "step_summary"]
+
+MARKS = {
+    "compatible": "✅ compatible",
+    "incompatible": "❌ incompatible",
+    "new": "🆕 new",
+    "error": "⚠️ error",
+    "skipped": "⏭️ skipped",
+}
+ORDER = ("incompatible", "error", "compatible", "new", "skipped")
+
+
+def escape_data(text: str) -> str:
+    """Escape a workflow command's message (after ``::``)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """Escape a workflow command property value (``file=``, ``title=``...)."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _command(kind: str, message: str, **properties: object) -> str:
+    props = ",".join(f"{k}={escape_property(str(v))}" for k, v in properties.items() if v not in (None, ""))
+    return f"::{kind} {props}::{escape_data(message)}" if props else f"::{kind}::{escape_data(message)}"
+
+
+def _path(prefix: str, file: str) -> str:
+    return f"{prefix.rstrip('/')}/{file}" if prefix and prefix != "." else file
+
+
+def annotation_lines(results: Sequence[ItemResult], prefix: str = "") -> list[str]:
+    """One ``::error`` line per finding of each failed item, and one per item in error."""
+    lines: list[str] = []
+    for result in results:
+        path = _path(prefix, result.file)
+        if result.outcome == "error":
+            lines.append(_command("error", result.error or "the check could not be made",
+                                  file=path, line=result.error_line,
+                                  title=f"schemafed error ({result.registry})"))
+            continue
+        if result.outcome != "incompatible":
+            continue
+        for finding in result.findings:
+            lines.append(_command("error", _sentence(result, finding), file=path, line=finding.get("line"),
+                                  col=finding.get("column"), title=f"{finding.get('rule')} ({result.registry})"))
+    return lines
+
+
+def _sentence(result: ItemResult, finding: dict[str, Any]) -> str:
+    message = str(finding.get("message") or finding.get("rule"))
+    against = f"version {finding['version']}" if finding.get("version") else "the registered version"
+    level = result.level or "its level"
+    lines = [message, f"subject {result.subject} on {result.registry}: {level}, "
+                      f"{finding.get('direction', 'backward')} against {against}"]
+    if finding.get("hint"):
+        lines.append(f"hint: {finding['hint']}")
+    return "\n".join(lines)
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def _code(text: object) -> str:
+    value = _cell(text).replace("`", "'")
+    return f"`{value}`" if value else ""
+
+
+def step_summary(results: Sequence[ItemResult]) -> str:
+    """The Markdown job summary: the schema x registry matrix, then each failure's findings."""
+    counts = Counter(r.outcome for r in results)
+    head = ", ".join(f"{counts[o]} {o}" for o in ORDER if counts[o]) or "no schema checked"
+    out = [f"## schemafed: {head}", ""]
+    if not results:
+        return "\n".join(out) + "\n"
+    registries = list(dict.fromkeys(r.registry for r in results))
+    by_cell = {(r.file, r.registry): r for r in results}
+    out.append("| schema | " + " | ".join(_cell(r) for r in registries) + " |")
+    out.append("| --- |" + " --- |" * len(registries))
+    for file in dict.fromkeys(r.file for r in results):
+        cells = []
+        for registry in registries:
+            found = by_cell.get((file, registry))
+            cells.append(MARKS.get(found.outcome, found.outcome) if found else "not checked")
+        out.append(f"| {_code(file)} | " + " | ".join(cells) + " |")
+    for result in results:
+        if result.outcome not in ("incompatible", "error"):
+            continue
+        out.extend(["", f"### {MARKS[result.outcome].split()[0]} {_code(result.file)} on {_cell(result.registry)}"])
+        versions = ", ".join(result.versions) or "the registered version"
+        backend = f" ({_cell(result.backend)})" if result.backend else ""
+        if result.outcome == "error":
+            out.extend(["", f"registry {_code(result.registry)}{backend}, subject {_code(result.subject)}: "
+                            "the check could not be made", "", "```", result.error or "", "```"])
+            continue
+        out.extend([
+            "",
+            f"subject {_code(result.subject)} on {_code(result.registry)}{backend}, "
+            f"level {result.level or 'unknown'}, compared with version {_cell(versions)}",
+            "",
+            "| line | rule | path | version | finding |",
+            "| ---: | --- | --- | --- | --- |",
+        ])
+        for finding in result.findings:
+            line = finding.get("line")
+            where = f"{line}:{finding['column']}" if line and finding.get("column") else (str(line) if line else "")
+            message = _cell(finding.get("message", ""))
+            if finding.get("hint"):
+                message += f" <br>hint: {_cell(finding['hint'])}"
+            version = f"{_cell(finding.get('version') or '')} {finding.get('direction', '')}".strip()
+            out.append(f"| {where} | {_code(finding.get('rule', ''))} | {_code(finding.get('path') or '/')} | "
+                       f"{version} | {message} |")
+        for note in result.notes:
+            out.extend(["", f"> note: {_cell(note)}"])
+    return "\n".join(out) + "\n"
