@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...formats.base import ParsedSchema
-from ...formats.jsonpos import JsonPositions
+from .locate import locate_pointer
 
 __all__ = [
     "PRIMITIVE_KINDS",
@@ -197,7 +197,7 @@ class AvroSchema(ParsedSchema):
     :param imported: full names used here but defined in a reference.
     """
 
-    __slots__ = ("_positions", "defined", "imported", "root")
+    __slots__ = ("_located", "defined", "imported", "root")
 
     def __init__(
         self,
@@ -211,10 +211,11 @@ class AvroSchema(ParsedSchema):
         self.root = root
         self.defined = defined
         self.imported = imported
-        self._positions: JsonPositions | None = None
+        self._located: dict[str, tuple[int, int] | None] = {}
 
     def locate(self, schema_path: str) -> tuple[int, int] | None:
         """(line, column) of a JSON pointer, or of its nearest existing ancestor."""
-        if self._positions is None:
-            self._positions = JsonPositions(self.text)
-        return self._positions.locate("" if schema_path == "/" else schema_path)
+        pointer = "" if schema_path == "/" else schema_path
+        if pointer not in self._located:
+            self._located[pointer] = locate_pointer(self.text, pointer)
+        return self._located[pointer]

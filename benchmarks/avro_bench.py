@@ -1,0 +1,111 @@
+"""Avro engine vs Apache Avro's Python checker on the 1000-pair generated corpus.
+
+Target (issue 2): parse + BACKWARD check of the 1000 (old, new) pairs from
+``gen_corpus.py avro --count 1000`` at least 10x faster than
+``avro.compatibility.ReaderWriterCompatibilityChecker().get_compatibility(reader, writer)``
+with ``avro.schema.parse`` (parse included on both sides). File reading is not timed.
+Both engines must also agree on every verdict, which the run checks on the way.
+
+    python -m benchmarks.avro_bench [CORPUS_DIR]
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+Pairs = list[tuple[str, str, str]]
+
+
+def load_pairs(corpus_dir: Path | str) -> Pairs:
+    """(name, old text, new text) for every schema of a generated Avro corpus."""
+    base = Path(corpus_dir)
+    return [(p.stem, p.read_text(), (base / "new" / p.name).read_text()) for p in sorted((base / "old").glob("*.avsc"))]
+
+
+def verdicts_ours(pairs: Pairs) -> dict[str, bool]:
+    """BACKWARD verdicts of our engine: reader = new, writer = old (parse included)."""
+    from pytest_schemafed.formats.avro import AvroFormat
+
+    fmt = AvroFormat()
+    out: dict[str, bool] = {}
+    for name, old, new in pairs:
+        reader = fmt.parse(new)
+        writer = fmt.parse(old)
+        out[name] = not fmt.compare(reader, writer, local="reader")
+    return out
+
+
+def verdicts_apache(pairs: Pairs) -> dict[str, bool]:
+    """BACKWARD verdicts of Apache Avro's Python checker (parse included)."""
+    from avro.compatibility import ReaderWriterCompatibilityChecker, SchemaCompatibilityType
+    from avro.schema import parse
+
+    out: dict[str, bool] = {}
+    for name, old, new in pairs:
+        result = ReaderWriterCompatibilityChecker().get_compatibility(parse(new), parse(old))
+        out[name] = result.compatibility is SchemaCompatibilityType.compatible
+    return out
+
+
+def _timed(fn: object, pairs: Pairs) -> float:
+    start = time.perf_counter()
+    fn(pairs)  # type: ignore[operator]
+    return time.perf_counter() - start
+
+
+def time_ours(corpus_dir: Path | str) -> float:
+    """Seconds for our parse + BACKWARD check of every pair in ``corpus_dir``."""
+    return _timed(verdicts_ours, load_pairs(corpus_dir))
+
+
+def time_apache(corpus_dir: Path | str) -> float:
+    """Seconds for Apache Avro's parse + BACKWARD check of every pair in ``corpus_dir``."""
+    return _timed(verdicts_apache, load_pairs(corpus_dir))
+
+
+def _default_corpus() -> Path:
+    try:
+        from benchmarks.common import corpus
+    except ImportError:  # run from elsewhere: generate next to the shared generator
+        import subprocess
+        import tempfile
+
+        out = Path(tempfile.gettempdir()) / "schemafed-avro-1000"
+        if not (out / "edits.tsv").exists():
+            subprocess.run(
+                [sys.executable, "/work/shared/bench/gen_corpus.py", "avro", "--count", "1000", "--out", str(out)],
+                check=True,
+            )
+        return out
+    return corpus("avro", 1000)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print both timings (median of 3 alternating runs), the ratio and any disagreement."""
+    args = sys.argv[1:] if argv is None else argv
+    corpus_dir = Path(args[0]) if args else _default_corpus()
+    pairs = load_pairs(corpus_dir)
+    ours_v, apache_v = verdicts_ours(pairs), verdicts_apache(pairs)
+    disagree = sorted(n for n in ours_v if ours_v[n] != apache_v[n])
+    ours_t: list[float] = []
+    apache_t: list[float] = []
+    for _ in range(3):
+        ours_t.append(_timed(verdicts_ours, pairs))
+        apache_t.append(_timed(verdicts_apache, pairs))
+    ours, apache = statistics.median(ours_t), statistics.median(apache_t)
+    print(f"avro: {len(pairs)} pairs, parse + BACKWARD check")
+    print(f"  ours   {ours:8.3f}s")
+    print(f"  apache {apache:8.3f}s")
+    print(f"  ratio  {apache / ours:8.1f}x faster (target >= 10x)")
+    incompatible = sum(not v for v in ours_v.values())
+    print(f"  verdicts: {len(pairs) - len(disagree)}/{len(pairs)} agree; incompatible: {incompatible}")
+    for name in disagree[:10]:
+        print(f"  DISAGREE {name}: ours={ours_v[name]} apache={apache_v[name]}")
+    return 0 if not disagree and apache / ours >= 10 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
