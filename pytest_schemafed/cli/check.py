@@ -1,0 +1,204 @@
+"""``schemafed check`` (the gate, through pytest) and ``schemafed compare`` (two files, ad hoc)."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..config import ZERO_CONFIG_REGISTRY, Settings, find_config, load_settings
+from ..discovery import find_format
+from ..engine import check_compatibility
+from ..errors import ConfigError, SchemaParseError
+from ..gate import Gate
+from ..model import HistoryVersion, Level
+from ..registry import Registry
+from ..report.collect import ResultCollector
+from .output import INCOMPATIBLE, OK, UNREACHABLE, USAGE, fail
+
+__all__ = ["add_check_arguments", "add_compare_arguments", "run_check", "run_compare"]
+
+
+def add_check_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``schemafed check``; unknown options are passed on to pytest."""
+    parser.add_argument("paths", nargs="*", help="schema files or folders (default: everything under the rootdir)")
+    parser.add_argument("--config", metavar="PATH", help="configuration file (default: schemafed.yaml, pyproject)")
+    parser.add_argument("--against", metavar="REF", help="git ref the git backend compares with")
+    parser.add_argument("--level", metavar="LEVEL", help="force a compatibility level on every registry")
+    parser.add_argument("--registry", metavar="ID", action="append", default=[], help="only this registry id")
+    parser.add_argument("--report", metavar="KIND=VALUE", action="append", default=[],
+                        help="json=PATH, sarif=PATH, summary=PATH, github=annotations,summary|none")
+    parser.add_argument("--offline", action="store_true",
+                        help="ignore the configured registries: compare with the committed version (git HEAD)")
+    parser.add_argument("--online", action="store_true",
+                        help="use the configured registries even with --offline (pre-commit: args: [--online])")
+
+
+def add_compare_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``schemafed compare``."""
+    parser.add_argument("old", help="the registered (previous) schema file")
+    parser.add_argument("new", help="the new schema file")
+    parser.add_argument("--format", help="avro, json, protobuf... (default: detected from the file names)")
+    parser.add_argument("--level", default="BACKWARD", help="compatibility level (default: BACKWARD)")
+
+
+# ----------------------------------------------------------------------------- check
+def _offline_config(rootdir: Path, explicit: str | None, folder: Path) -> str | None:
+    """A configuration with the same ``schemas:`` but one git registry at HEAD (``None``: zero config).
+
+    The file lives in ``folder`` (a temporary one), so its globs are made absolute.
+    """
+    import yaml
+
+    path, data = find_config(rootdir, explicit)
+    if data is None or path is None:
+        return None
+    base = path.parent.resolve().as_posix().rstrip("/")
+    schemas: list[dict[str, Any] | str] = []
+    for entry in data.get("schemas") or []:
+        entry = {"path": entry} if isinstance(entry, str) else dict(entry)
+        entry.pop("registries", None)
+        if isinstance(entry.get("path"), str):
+            entry["path"] = f"{base}/{entry['path'].removeprefix('./')}"
+        schemas.append(entry)
+    offline: dict[str, Any] = {
+        "schemas": schemas or [f"{base}/**"],
+        "registries": [{"id": ZERO_CONFIG_REGISTRY, "type": "git", "ref": "HEAD"}],
+    }
+    if data.get("exclude"):
+        offline["exclude"] = [f"{base}/{e.removeprefix('./')}" for e in data["exclude"] if isinstance(e, str)]
+    target = folder / "schemafed-offline.yaml"
+    target.write_text(yaml.safe_dump(offline, sort_keys=False), encoding="utf-8")
+    return str(target)
+
+
+def _schema_paths(paths: Sequence[str], settings: Settings, registry: Registry) -> list[str]:
+    """Keep folders and the files a format claims (pre-commit passes any staged file)."""
+    kept = []
+    for raw in paths:
+        path = Path(raw).resolve()
+        if path.is_dir() or (path.is_file() and find_format(path, settings, registry) is not None):
+            kept.append(raw)
+    return kept
+
+
+def run_check(args: argparse.Namespace, extra: Sequence[str], registry: Registry) -> int:
+    """Run the gate with pytest on ``args.paths``; map the results onto the exit codes."""
+    import pytest
+
+    rootdir = Path.cwd()
+    offline = args.offline and not args.online
+    with tempfile.TemporaryDirectory(prefix="schemafed-") as tmp:
+        config = args.config
+        against = args.against
+        if offline:
+            config = _offline_config(rootdir, args.config, Path(tmp)) or args.config
+            against = against or "HEAD"
+        try:
+            settings = load_settings(rootdir, registry, explicit=config)
+            level = Level.parse(args.level) if args.level else None
+            # Open the backends once here: a configuration mistake (a git ref missing from a
+            # shallow clone, an unknown registry id) is one clear line, not a pytest usage error.
+            Gate(settings, registry, rootdir, against=against, level=level,
+                 only=[] if offline else args.registry).close()
+        except ValueError as exc:
+            return fail(f"--level: {exc}", USAGE)
+        except ConfigError as exc:
+            return fail(str(exc), USAGE)
+        paths = list(args.paths)
+        if paths:
+            paths = _schema_paths(paths, settings, registry)
+            if not paths:
+                print(f"schemafed: no schema file among the {len(args.paths)} path(s) given; nothing to check")
+                return OK
+        options = ["--schemafed-only", "-p", "no:python", f"--rootdir={rootdir}"]
+        if config:
+            options.append(f"--schemafed-config={config}")
+        if against:
+            options.append(f"--schemafed-against={against}")
+        if args.level:
+            options.append(f"--schemafed-level={args.level}")
+        if not offline:
+            options.extend(f"--schemafed-registry={r}" for r in args.registry)
+        options.extend(f"--schemafed-report={r}" for r in args.report)
+        collector = ResultCollector()
+        code = int(pytest.main([*options, *extra, *paths], plugins=[collector]))
+    return _exit_code(code, collector)
+
+
+def _exit_code(pytest_code: int, collector: ResultCollector) -> int:
+    results = list(collector.results.values())
+    if pytest_code == 5 or (pytest_code == 0 and not results):
+        print("schemafed: no schema file found; nothing to check")
+        return OK
+    if pytest_code in (3, 4):
+        return USAGE
+    if pytest_code == 2:
+        return 130
+    if any(r.outcome == "incompatible" or (r.outcome == "error" and r.error_kind == "schema") for r in results):
+        return INCOMPATIBLE
+    if any(r.outcome == "error" for r in results):
+        return UNREACHABLE
+    return INCOMPATIBLE if pytest_code != 0 else OK
+
+
+# --------------------------------------------------------------------------- compare
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc}") from None
+
+
+def run_compare(args: argparse.Namespace, registry: Registry) -> int:
+    """Compare two files at a level and print each finding at its line in NEW."""
+    try:
+        level = Level.parse(args.level)
+    except ValueError as exc:
+        return fail(f"--level: {exc}", USAGE)
+    old_path, new_path = Path(args.old), Path(args.new)
+    try:
+        old_text, new_text = _read(args.old), _read(args.new)
+    except ConfigError as exc:
+        return fail(str(exc), USAGE)
+    if args.format:
+        if args.format not in registry.formats:
+            return fail(f"--format: unknown format {args.format!r}; known: {', '.join(sorted(registry.formats))}",
+                        USAGE)
+        fmt = registry.formats[args.format]
+    else:
+        found = registry.detect(new_path) or registry.detect(old_path)
+        if found is None:
+            return fail(f"cannot tell the format of {args.new}: pass --format "
+                        f"({', '.join(sorted(registry.formats))})", USAGE)
+        fmt = found
+    resolver = getattr(fmt, "local_imports", None)
+    try:
+        refs: dict[str, str] = {}
+        old_refs: dict[str, str] = {}
+        if resolver is not None:
+            refs = resolver(new_path, new_text, [new_path.parent, Path.cwd()])
+            old_refs = resolver(old_path, old_text, [old_path.parent, Path.cwd()])
+        verdict = check_compatibility(
+            new_text, [HistoryVersion(version=args.old, text=old_text, references=old_refs or None)],
+            format=fmt.name, level=level, references=refs or None, path=args.new,
+        )
+    except SchemaParseError as exc:
+        return fail(str(exc), USAGE)
+    for finding in verdict.findings:
+        where = args.new + (f":{finding.line}" if finding.line else "") + (
+            f":{finding.column}" if finding.line and finding.column else "")
+        print(f"{where}: {finding.rule} at {finding.path or '/'} ({finding.direction})")
+        print(f"    {finding.message}")
+        if finding.hint:
+            print(f"    hint: {finding.hint}")
+    if verdict.compatible:
+        print(f"compatible: {args.new} can replace {args.old} at {level.value} ({fmt.name})")
+        return OK
+    count = len(verdict.findings)
+    print(f"incompatible: {count} finding{'s' if count != 1 else ''} at {level.value} ({fmt.name}), "
+          f"{args.new} against {args.old}")
+    return INCOMPATIBLE
+
