@@ -36,7 +36,9 @@ def alternate(runs: dict[str, Callable[[], float]], rounds: int = 3) -> dict[str
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
-def wall(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, subprocess.CompletedProcess[str]]:
+def wall(
+    cmd: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> tuple[float, subprocess.CompletedProcess[str]]:
     """Wall time of one command, and its result."""
     start = time.perf_counter()
     done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env, check=False)

@@ -29,7 +29,7 @@ def pytest_collect_file(file_path, parent):
         return TrivialFile.from_parent(parent, path=file_path)
 '''
 
-PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"]
+PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", "."]
 
 
 def baseline_dir(count: int = 1000) -> Path:

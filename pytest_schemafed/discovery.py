@@ -14,7 +14,7 @@ from .errors import SchemaParseError
 from .model import SchemaSource
 from .registry import Registry
 
-__all__ = ["find_format", "load_source", "relpath_of", "render_subject"]
+__all__ = ["ensure_parsed", "find_format", "load_source", "relpath_of", "render_subject"]
 
 _FIELDS = frozenset({"stem", "dir", "name", "path", "format"})
 
@@ -46,28 +46,42 @@ def find_format(path: Path, settings: Settings, registry: Registry) -> tuple[Sch
 
 
 def load_source(path: Path, rootdir: Path, entry: SchemaEntry, format_name: str, registry: Registry) -> SchemaSource:
-    """Read and parse ``path`` once; a parse failure is kept on the source, not raised."""
+    """Read ``path``; parse it now only when the subject needs the record name.
+
+    Otherwise parsing waits for :func:`ensure_parsed`, called by the gate in the batch
+    that evaluates the file, so that a pytest-xdist worker parses only its own files.
+    A read or parse failure is kept on the source, never raised.
+    """
     relpath = relpath_of(path, rootdir)
     source = SchemaSource(path=path, relpath=relpath, format=format_name, text="")
+    source.entry = {"registries": entry.registries, "import_roots": entry.import_roots}
     try:
         source.text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         source.parse_error = f"{relpath}: cannot be read: {exc}"
-        source.subject = render_subject(entry.subject, source, None)
-        return source
+    needs_name = "{name}" in entry.subject
+    if needs_name:
+        ensure_parsed(source, rootdir, registry)
     fmt = registry.format(format_name)
-    resolver = getattr(fmt, "local_imports", None)
-    try:
-        if resolver is not None:
-            roots = [rootdir / r for r in entry.import_roots] or [path.parent, rootdir]
-            source.references = resolver(path, source.text, roots)
-        source.parsed = fmt.parse(source.text, path=relpath, references=source.references or None)
-    except SchemaParseError as exc:
-        source.parse_error = str(exc)
-        source.parse_error_line = exc.line
     name = fmt.record_name(source.parsed) if source.parsed is not None else None
     source.subject = render_subject(entry.subject, source, name)
     return source
+
+
+def ensure_parsed(source: SchemaSource, rootdir: Path, registry: Registry) -> None:
+    """Parse ``source`` once (its local imports too); a failure is kept on the source."""
+    if source.parsed is not None or source.parse_error is not None:
+        return
+    fmt = registry.format(source.format)
+    resolver = getattr(fmt, "local_imports", None)
+    try:
+        if resolver is not None:
+            roots = [rootdir / r for r in source.entry.get("import_roots") or ()] or [source.path.parent, rootdir]
+            source.references = resolver(source.path, source.text, roots)
+        source.parsed = fmt.parse(source.text, path=source.relpath, references=source.references or None)
+    except SchemaParseError as exc:
+        source.parse_error = str(exc)
+        source.parse_error_line = exc.line
 
 
 def render_subject(template: str, source: SchemaSource, record_name: str | None) -> str:

@@ -32,6 +32,11 @@ class ParseCache:
         self._parsed: dict[tuple[str, str], ParsedSchema | SchemaParseError] = {}
         self._lock = threading.Lock()
 
+    def clear(self) -> None:
+        """Forget every parsed schema (the gate calls it after each batch)."""
+        with self._lock:
+            self._parsed.clear()
+
     def parse(
         self,
         fmt: Format,

@@ -8,6 +8,7 @@ for its item to report. The ``schemafed`` command drives the same class.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -18,7 +19,7 @@ from typing import Any
 
 from .backends.base import Backend, BackendSpec, Judge, RunContext
 from .config import Settings
-from .discovery import find_format, load_source
+from .discovery import ensure_parsed, find_format, load_source
 from .engine import ParseCache, compare_parsed
 from .errors import BackendError, BackendUnavailable, ConfigError, SchemafedError, SchemaParseError
 from .formats.base import ParsedSchema
@@ -122,9 +123,7 @@ class Gate:
         if found is None:
             return None
         entry, fmt = found
-        source = load_source(path, self.rootdir, entry, fmt, self.registry)
-        source.entry = {"registries": entry.registries}
-        return source
+        return load_source(path, self.rootdir, entry, fmt, self.registry)
 
     def backend_ids(self, source: SchemaSource) -> list[str]:
         """The backend ids ``source`` is checked against, in configuration order."""
@@ -141,11 +140,26 @@ class Gate:
 
     # -------------------------------------------------------------- evaluate
     def evaluate(self, checks: Iterable[Check]) -> None:
-        """Compute the verdict of every check not evaluated yet, concurrently."""
+        """Compute the verdict of every check not evaluated yet, concurrently.
+
+        The cyclic garbage collector is paused meanwhile: parsing allocates many small
+        objects that all stay alive until the batch ends, so collections would only
+        rescan them. Parsed forms are dropped once every check of a file has its verdict.
+        """
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._evaluate(list(checks))
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _evaluate(self, checks: list[Check]) -> None:
         todo: dict[str, list[Check]] = defaultdict(list)
         for check in checks:
             if check.key in self.verdicts:
                 continue
+            ensure_parsed(check.source, self.rootdir, self.registry)
             if check.source.parse_error is not None:
                 self._store(check, Verdict.failed(check.source.parse_error, check.level))
             elif check.backend_id in self.backend_errors:
@@ -168,6 +182,11 @@ class Gate:
                 concurrent.extend((backend, check) for check in batch)
         if concurrent:
             self._run_concurrently(concurrent)
+        self.parse_cache.clear()
+        for check in checks:
+            source = check.source
+            if all((source.relpath, rid) in self.verdicts for rid in self.backend_ids(source)):
+                source.parsed = None
 
     def _run_concurrently(self, work: list[tuple[Backend, Check]]) -> None:
         limits = {b.id: threading.BoundedSemaphore(b.max_in_flight) for b, _ in work}

@@ -86,33 +86,15 @@ class GitBlobReader:
                 self._process.kill()
 
 
-class GitBackend(Backend):
-    """Compares each file with its own version at a git ref (zero config's backend)."""
+class _Repository:
+    """One repository the run's files live in: its toplevel, resolved base commit and blobs."""
 
-    type_name = "git"
-    options: ClassVar = {
-        "ref": Option(str, doc="the ref to compare with (default: merge-base with the upstream branch, else HEAD)"),
-        "repo": Option(str, doc="the repository folder (default: the one holding the rootdir)"),
-    }
-    max_in_flight = 1  # all blobs come in one batch in prepare(); evaluation is CPU only
-
-    def __init__(self, spec: BackendSpec, context: RunContext) -> None:
-        super().__init__(spec, context)
-        start = Path(spec.options.get("repo") or context.rootdir)
-        if not start.is_absolute():
-            start = context.rootdir / start
-        top = _git(start, "rev-parse", "--show-toplevel")
-        if top.returncode != 0:
-            raise ConfigError(
-                f"{start} is not inside a git repository, so there is no previous version to compare "
-                "with: run inside a git checkout, pass --schemafed-against REF, or configure a registry "
-                "in schemafed.yaml"
-            )
-        self.toplevel = Path(top.stdout.strip()).resolve()
-        self.ref, self.commit = self._resolve(context.against or spec.options.get("ref"))
+    def __init__(self, toplevel: Path, ref: str | None) -> None:
+        self.toplevel = toplevel
+        self.ref, self.commit = self._resolve(ref)
         self.label = f"{self.ref}@{self.commit[:10]}" if self.ref != self.commit else self.commit[:10]
-        self._reader: GitBlobReader | None = None
-        self._blobs: dict[str, bytes | None] = {}
+        self.reader: GitBlobReader | None = None
+        self.blobs: dict[str, bytes | None] = {}
 
     def _resolve(self, ref: str | None) -> tuple[str, str]:
         if ref:
@@ -139,43 +121,118 @@ class GitBackend(Backend):
                 return f"merge-base(HEAD, {upstream})", base.stdout.strip()
         return "HEAD", head.stdout.strip()
 
-    def _object_name(self, check: Check) -> str:
+    def object_name(self, path: Path) -> str:
+        return f"{self.commit}:{path.relative_to(self.toplevel).as_posix()}"
+
+    def read(self, names: Sequence[str], backend_id: str) -> None:
+        todo = [n for n in names if n not in self.blobs]
+        if not todo:
+            return
+        if self.reader is None:
+            try:
+                self.reader = GitBlobReader(self.toplevel)
+            except OSError as exc:
+                raise BackendUnavailable(f"cannot start git: {exc}", backend_id=backend_id) from None
+        self.blobs.update(self.reader.read_many(todo))
+
+    def close(self) -> None:
+        if self.reader is not None:
+            self.reader.close()
+            self.reader = None
+
+
+def _toplevel(start: Path) -> Path | None:
+    top = _git(start, "rev-parse", "--show-toplevel")
+    return Path(top.stdout.strip()).resolve() if top.returncode == 0 else None
+
+
+class GitBackend(Backend):
+    """Compares each file with its own version at a git ref (zero config's backend).
+
+    Files are looked up in the repository that holds them (a nested repository gets its
+    own base commit and its own ``cat-file`` process).
+    """
+
+    type_name = "git"
+    options: ClassVar = {
+        "ref": Option(str, doc="the ref to compare with (default: merge-base with the upstream branch, else HEAD)"),
+        "repo": Option(str, doc="the repository folder (default: the one holding each file)"),
+    }
+    max_in_flight = 1  # all blobs come in one batch in prepare(); evaluation is CPU only
+
+    def __init__(self, spec: BackendSpec, context: RunContext) -> None:
+        super().__init__(spec, context)
+        start = Path(spec.options.get("repo") or context.rootdir)
+        if not start.is_absolute():
+            start = context.rootdir / start
+        top = _toplevel(start) if start.is_dir() else None
+        if top is None:
+            raise ConfigError(
+                f"{start} is not inside a git repository, so there is no previous version to compare "
+                "with: run inside a git checkout, pass --schemafed-against REF, or configure a registry "
+                "in schemafed.yaml"
+            )
+        self._fixed_repo = "repo" in spec.options
+        self._requested_ref = context.against or spec.options.get("ref")
+        self.main = _Repository(top, self._requested_ref)
+        self._repos: dict[Path, _Repository] = {top: self.main}
+        self._dir_repo: dict[Path, _Repository] = {}
+
+    @property
+    def ref(self) -> str:
+        """The base ref of the main repository, as resolved (e.g. ``merge-base(HEAD, origin/HEAD)``)."""
+        return self.main.ref
+
+    def _repo_for(self, path: Path) -> _Repository:
+        folder = path.parent
+        repo = self._dir_repo.get(folder)
+        if repo is None:
+            repo = self.main
+            if not self._fixed_repo:
+                probe = folder
+                while probe != probe.parent and probe != self.main.toplevel:
+                    if (probe / ".git").exists():
+                        if probe not in self._repos:
+                            self._repos[probe] = _Repository(probe.resolve(), self._requested_ref)
+                        repo = self._repos[probe]
+                        break
+                    probe = probe.parent
+            self._dir_repo[folder] = repo
+        return repo
+
+    def _locate(self, check: Check) -> tuple[_Repository, str]:
         path = check.source.path.resolve()
+        repo = self._repo_for(path)
         try:
-            rel = path.relative_to(self.toplevel).as_posix()
+            return repo, repo.object_name(path)
         except ValueError:
-            rel = check.source.relpath
-        return f"{self.commit}:{rel}"
+            return repo, f"{repo.commit}:{check.source.relpath}"
 
     def prepare(self, checks: Sequence[Check]) -> None:
-        """Read every needed blob in one batch."""
-        names = [self._object_name(c) for c in checks if self._object_name(c) not in self._blobs]
-        if not names:
-            return
-        if self._reader is None:
-            try:
-                self._reader = GitBlobReader(self.toplevel)
-            except OSError as exc:
-                raise BackendUnavailable(f"cannot start git: {exc}", backend_id=self.id) from None
-        self._blobs.update(self._reader.read_many(names))
+        """Read every needed blob, one batch per repository."""
+        wanted: dict[Path, tuple[_Repository, list[str]]] = {}
+        for check in checks:
+            repo, name = self._locate(check)
+            wanted.setdefault(repo.toplevel, (repo, []))[1].append(name)
+        for repo, names in wanted.values():
+            repo.read(names, self.id)
 
     def history(self, check: Check) -> History:
         """The file's content at the ref, as a one-version history."""
-        name = self._object_name(check)
-        if name not in self._blobs:
-            self.prepare([check])
-        blob = self._blobs.get(name)
+        repo, name = self._locate(check)
+        if name not in repo.blobs:
+            repo.read([name], self.id)
+        blob = repo.blobs.get(name)
         if blob is None:
-            raise SubjectNotFound(f"{check.source.relpath} does not exist at {self.label}")
+            raise SubjectNotFound(f"{check.source.relpath} does not exist at {repo.label}")
         text = blob.decode("utf-8", errors="replace")
-        return History(versions=(HistoryVersion(version=self.label, text=text, references=None),))
+        return History(versions=(HistoryVersion(version=repo.label, text=text, references=None),))
 
     def close(self) -> None:
-        """Stop the ``git cat-file`` process."""
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
+        """Stop the ``git cat-file`` processes."""
+        for repo in self._repos.values():
+            repo.close()
 
     def describe(self) -> str:
         """``git <ref>`` for reports."""
-        return f"git {self.label}"
+        return f"git {self.main.label}"

@@ -7,13 +7,18 @@ small tokenizer and remembers where each member key and array element starts.
 
 from __future__ import annotations
 
+import json
 import re
+from json.decoder import scanstring  # type: ignore[attr-defined]
 
 __all__ = ["JsonPositions", "escape_pointer_token"]
 
 _WS = re.compile(r"[ \t\n\r]*")
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
-_SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null")
+_DECODER = json.JSONDecoder()
+
+
+def _ws(text: str, i: int) -> int:
+    return _WS.match(text, i).end()  # type: ignore[union-attr]
 
 
 def escape_pointer_token(token: str | int) -> str:
@@ -25,29 +30,27 @@ class JsonPositions:
     """Maps JSON pointers (``/fields/3/type``) to 1-based (line, column) in ``text``.
 
     Object members map to the position of their key; array elements to the start of
-    the element. The root (``""``) maps to the first value.
+    the element. The root (``""``) maps to the first value. Each lookup walks the
+    tokens once, stops as soon as the pointer (or the place it would be) is passed,
+    and is cached.
     """
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._table: dict[str, tuple[int, int]] | None = None
-        self._line_starts: list[int] = []
+        self._cache: dict[str, tuple[int, int] | None] = {}
 
     def locate(self, pointer: str) -> tuple[int, int] | None:
         """Return (line, column) of ``pointer`` or of its nearest existing ancestor.
 
         A leading ``#`` is ignored, so JSON Schema style ``#/properties/a`` works too.
-        Returns ``None`` only when the text is not JSON at all.
+        Returns ``None`` only when the text holds no JSON value at all.
         """
-        if self._table is None:
-            self._table = self._scan()
         pointer = pointer[1:] if pointer.startswith("#") else pointer
-        pointer = pointer.rstrip("/") if pointer != "/" else pointer
-        while True:
-            hit = self._table.get(pointer)
-            if hit is not None or not pointer:
-                return hit
-            pointer = pointer.rsplit("/", 1)[0]
+        if pointer not in self._cache:
+            tokens = [_unescape(t) for t in pointer.split("/")[1:]] if pointer else []
+            offset = self._find(tokens)
+            self._cache[pointer] = None if offset is None else self._position(offset)
+        return self._cache[pointer]
 
     def line_of(self, pointer: str) -> int | None:
         """Return the 1-based line of ``pointer`` (see :meth:`locate`)."""
@@ -55,71 +58,61 @@ class JsonPositions:
         return hit[0] if hit else None
 
     def _position(self, offset: int) -> tuple[int, int]:
-        import bisect
+        line = self._text.count("\n", 0, offset)
+        start = self._text.rfind("\n", 0, offset) + 1
+        return line + 1, offset - start + 1
 
-        index = bisect.bisect_right(self._line_starts, offset) - 1
-        return index + 1, offset - self._line_starts[index] + 1
+    def _find(self, target: list[str]) -> int | None:
+        """Offset of the deepest prefix of ``target`` present in the text.
 
-    def _scan(self) -> dict[str, tuple[int, int]]:
+        Walks down the pointer only: members and elements that are not on the path
+        are skipped by the C JSON scanner, so a lookup costs little more than a parse.
+        """
         text = self._text
-        self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        table: dict[str, tuple[int, int]] = {}
+        i = _ws(text, 0)
+        best: int | None = i if i < len(text) else None
         try:
-            self._value(_WS.match(text, 0).end(), "", table)  # type: ignore[union-attr]
-        except (IndexError, ValueError):
-            pass  # keep what was located before the text went wrong
-        return table
+            for token in target:
+                if text[i] == "{":
+                    i = _ws(text, i + 1)
+                    while text[i] != "}":
+                        key_at = i
+                        key, i = scanstring(text, i + 1)
+                        i = _ws(text, _ws(text, i) + 1)  # past the ':'
+                        if key == token:
+                            best = key_at
+                            break
+                        i = _ws(text, _DECODER.raw_decode(text, i)[1])
+                        if text[i] == ",":
+                            i = _ws(text, i + 1)
+                    else:
+                        return best
+                elif text[i] == "[" and token.isdigit():
+                    i = _ws(text, i + 1)
+                    for _ in range(int(token)):
+                        if text[i] == "]":
+                            return best
+                        i = _ws(text, _DECODER.raw_decode(text, i)[1])
+                        if text[i] == ",":
+                            i = _ws(text, i + 1)
+                    if text[i] == "]":
+                        return best
+                    best = i
+                else:
+                    return best
+            return best
+        except (IndexError, ValueError):  # the text breaks before the pointer is reached
+            return best
 
-    def _value(self, i: int, pointer: str, table: dict[str, tuple[int, int]]) -> int:
-        text = self._text
-        table.setdefault(pointer, self._position(i))
-        ch = text[i]
-        if ch == "{":
-            i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
-            if text[i] == "}":
-                return i + 1
-            while True:
-                m = _STRING.match(text, i)
-                if m is None:
-                    raise ValueError("expected a key")
-                import json
 
-                key = json.loads(m.group(0))
-                child = pointer + "/" + escape_pointer_token(key)
-                table[child] = self._position(i)
-                i = _WS.match(text, m.end()).end()  # type: ignore[union-attr]
-                if text[i] != ":":
-                    raise ValueError("expected ':'")
-                i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
-                i = self._value(i, child, table)
-                i = _WS.match(text, i).end()  # type: ignore[union-attr]
-                if text[i] == ",":
-                    i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
-                    continue
-                if text[i] == "}":
-                    return i + 1
-                raise ValueError("expected ',' or '}'")
-        if ch == "[":
-            i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
-            if text[i] == "]":
-                return i + 1
-            index = 0
-            while True:
-                child = f"{pointer}/{index}"
-                table[child] = self._position(i)
-                i = self._value(i, child, table)
-                i = _WS.match(text, i).end()  # type: ignore[union-attr]
-                if text[i] == ",":
-                    i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
-                    index += 1
-                    continue
-                if text[i] == "]":
-                    return i + 1
-                raise ValueError("expected ',' or ']'")
-        if ch == '"':
-            m = _STRING.match(text, i)
-        else:
-            m = _SCALAR.match(text, i)
-        if m is None:
-            raise ValueError("unexpected character")
-        return m.end()
+def _unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def _unquote(token: str) -> str:
+    if "\\" not in token:
+        return token[1:-1]
+    try:
+        return str(json.loads(token))
+    except ValueError:
+        return token[1:-1]
