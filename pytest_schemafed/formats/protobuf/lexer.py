@@ -26,6 +26,7 @@ _TOKEN = re.compile(
    |(?P<num>0[xX][0-9a-fA-F]+|(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?|\d+(?:[eE][+-]?\d+)?)
    |(?P<ident>[A-Za-z_][A-Za-z0-9_]*)
    |(?P<sym>[{}\[\]()<>;,=.:\-+/])
+   |(?P<bad>.)
     """,
     re.S | re.X,
 )
@@ -44,21 +45,17 @@ class Lexer:
         self.tokens = self._tokenize()
 
     def _tokenize(self) -> list[tuple[str, str, int]]:
-        text = self.text
         out: list[tuple[str, str, int]] = []
         append = out.append
-        pos, end = 0, len(text)
-        match = _TOKEN.match
-        while pos < end:
-            m = match(text, pos)
-            if m is None:
-                raise self._bad_char(pos)
-            kind = m.lastgroup or ""
+        for m in _TOKEN.finditer(self.text):
+            kind = m.lastgroup
+            if kind in _SKIP:
+                continue
+            if kind == "bad":
+                raise self._bad_char(m.start())
             if kind == "badc":
-                raise self.error("unterminated /* comment", pos)
-            if kind not in _SKIP:
-                append((kind, m.group(), pos))
-            pos = m.end()
+                raise self.error("unterminated /* comment", m.start())
+            append((kind, m.group(), m.start()))  # type: ignore[arg-type]
         return out
 
     def _bad_char(self, pos: int) -> SchemaParseError:

@@ -26,6 +26,7 @@ __all__ = ["MAX_FIELD_NUMBER", "parse_proto"]
 
 MAX_FIELD_NUMBER = 536_870_911
 _LABELS = frozenset({"optional", "required", "repeated"})
+_NOT_SIMPLE = frozenset({"message", "enum", "oneof", "extend", "option", "reserved", "extensions", "map", "group"})
 
 
 def parse_proto(text: str, *, origin: str = "", label: str | None = None) -> ProtoFile:
@@ -261,6 +262,10 @@ class _Parser:
                 return
             if text == ";" and kind != STR:
                 continue
+            self.i -= 1
+            if self.simple_field(msg):
+                continue
+            self.i += 1
             nxt = self.peek()
             keyword_block = (
                 nxt is not None and nxt[0] == IDENT and (after := self.peek(1)) is not None and after[1] == "{"
@@ -286,6 +291,44 @@ class _Parser:
                 )
             else:
                 msg.fields.append(self.field(msg, None))
+
+    def simple_field(self, msg: MessageDef) -> bool:
+        """Fast path for the common ``[label] Type name = 123;``; ``False`` leaves it to :meth:`field`."""
+        toks, i = self.toks, self.i
+        label = toks[i][1]
+        if label in _LABELS and toks[i][0] == IDENT:
+            if label == "required" and self.syntax == "proto3":
+                return False
+            i += 1
+        elif self.syntax == "proto2":
+            return False
+        else:
+            label = None
+        window = toks[i : i + 5]
+        if len(window) < 5:
+            return False
+        t_type, t_name, t_eq, t_num, t_end = window
+        if (
+            t_type[0] != IDENT
+            or t_type[1] in _NOT_SIMPLE
+            or t_name[0] != IDENT
+            or t_eq[1] != "="
+            or t_eq[0] == STR
+            or t_num[0] != NUM
+            or not t_num[1].isdigit()
+            or t_num[1][0] == "0"
+            or t_end[1] != ";"
+            or t_end[0] == STR
+        ):
+            return False
+        number = int(t_num[1])
+        self.check_number(number, t_name[1], t_num[2])
+        line, col = self.pos(toks[self.i][2])
+        msg.fields.append(
+            FieldDef(t_name[1], number, label, t_type[1], line, col, self.origin)  # type: ignore[arg-type]
+        )
+        self.i = i + 5
+        return True
 
     def oneof(self, msg: MessageDef) -> OneofDef:
         off = self.expect("oneof")[2]
