@@ -295,7 +295,7 @@ class _Parser:
     def simple_field(self, msg: MessageDef) -> bool:
         """Fast path for the common ``[label] Type name = 123;``; ``False`` leaves it to :meth:`field`."""
         toks, i = self.toks, self.i
-        label = toks[i][1]
+        label: str | None = toks[i][1]
         if label in _LABELS and toks[i][0] == IDENT:
             if label == "required" and self.syntax == "proto3":
                 return False
@@ -324,9 +324,7 @@ class _Parser:
         number = int(t_num[1])
         self.check_number(number, t_name[1], t_num[2])
         line, col = self.pos(toks[self.i][2])
-        msg.fields.append(
-            FieldDef(t_name[1], number, label, t_type[1], line, col, self.origin)  # type: ignore[arg-type]
-        )
+        msg.fields.append(FieldDef(t_name[1], number, label, t_type[1], line, col, self.origin))
         self.i = i + 5
         return True
 
