@@ -30,6 +30,8 @@ __all__ = [
     "Union",
 ]
 
+_AT: list[str] = []  # "/fields/<i>", shared by every field at position i
+_TYPE_AT: list[str] = []
 PRIMITIVE_KINDS = frozenset({"null", "boolean", "int", "long", "float", "double", "bytes", "string"})
 
 
@@ -110,8 +112,11 @@ class Field:
         self.has_default = has_default
         self.default = default
         self.aliases = aliases
-        self.at = f"/fields/{index}"
-        self.type_at = f"/fields/{index}/type"
+        if index >= len(_AT):
+            _AT.extend(f"/fields/{i}" for i in range(len(_AT), index + 64))
+            _TYPE_AT.extend(f"/fields/{i}/type" for i in range(len(_TYPE_AT), index + 64))
+        self.at = _AT[index]
+        self.type_at = _TYPE_AT[index]
 
 
 class Record(Named):

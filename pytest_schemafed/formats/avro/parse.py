@@ -44,12 +44,27 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _SHARED: dict[str, Primitive] = {kind: Primitive(kind) for kind in PRIMITIVE_KINDS}
 _ORDERS = frozenset({"ascending", "descending", "ignore"})
 _MAX_DEFAULT_DEPTH = 64
+# Nodes made only of shared primitives are shared too, so that identical parts of two
+# schemas are the same object and compare in one identity test.
+_ARRAYS: dict[str, Array] = {kind: Array(node) for kind, node in _SHARED.items()}
+_MAPS: dict[str, Map] = {kind: Map(node) for kind, node in _SHARED.items()}
+_UNIONS: dict[tuple[Any, ...], Union] = {}
+_GOOD_NAMES: set[str] = set()  # names already validated (names repeat across files)
+
+#: a JSON pointer built lazily: a string, or (parent, token, ...) flattened only for errors
+Ptr = str | tuple[Any, ...]
+
+
+def _flat(pointer: Ptr) -> str:
+    if type(pointer) is str:
+        return pointer
+    return "".join(_flat(p) if type(p) is tuple else str(p) for p in pointer)  # type: ignore[union-attr]
 
 
 class _Invalid(Exception):
     """A schema error at a JSON pointer; turned into SchemaParseError with a line."""
 
-    def __init__(self, message: str, pointer: str) -> None:
+    def __init__(self, message: str, pointer: Ptr) -> None:
         super().__init__(message)
         self.message = message
         self.pointer = pointer
@@ -60,14 +75,14 @@ class _Unresolved(Node):
 
     __slots__ = ("candidates", "pointer", "spelled")
 
-    def __init__(self, spelled: str, candidates: tuple[str, ...], pointer: str) -> None:
+    def __init__(self, spelled: str, candidates: tuple[str, ...], pointer: Ptr) -> None:
         super().__init__("unresolved")
         self.spelled = spelled
         self.candidates = candidates
         self.pointer = pointer
 
 
-def _where(pointer: str) -> str:
+def _where(pointer: Ptr) -> str:
     return f"at {pointer}" if pointer else "at the top level"
 
 
@@ -83,21 +98,25 @@ class _Parser:
         self.defaults: list[tuple[Field, str, str]] = []
 
     # -- names ---------------------------------------------------------------
-    def _check_name(self, name: Any, what: str, pointer: str) -> str:
+    def _check_name(self, name: Any, what: str, pointer: Ptr) -> str:
+        if type(name) is str and name in _GOOD_NAMES:
+            return name
         if not isinstance(name, str) or not _NAME.match(name):
             raise _Invalid(
                 f"{what} {json.dumps(name)} is not a valid Avro name "
                 "(letters, digits and _, not starting with a digit)",
                 pointer,
             )
+        if len(_GOOD_NAMES) < 100_000:
+            _GOOD_NAMES.add(name)
         return name
 
-    def _full_name(self, data: dict[str, Any], namespace: str, pointer: str, kind: str) -> tuple[str, str]:
+    def _full_name(self, data: dict[str, Any], namespace: str, pointer: Ptr, kind: str) -> tuple[str, str]:
         raw = data.get("name")
         if raw is None:
             raise _Invalid(f'a {kind} needs a "name"', pointer)
         if not isinstance(raw, str):
-            raise _Invalid(f"the name of a {kind} must be a string, not {json.dumps(raw)}", pointer + "/name")
+            raise _Invalid(f"the name of a {kind} must be a string, not {json.dumps(raw)}", (pointer, "/name"))
         if "." in raw:
             namespace, _, simple = raw.rpartition(".")
         else:
@@ -105,30 +124,30 @@ class _Parser:
             explicit = data.get("namespace")
             if explicit is not None:
                 if not isinstance(explicit, str):
-                    raise _Invalid(f"namespace must be a string, not {json.dumps(explicit)}", pointer + "/namespace")
+                    raise _Invalid(f"namespace must be a string, not {json.dumps(explicit)}", (pointer, "/namespace"))
                 namespace = explicit
-        self._check_name(simple, f"{kind} name", pointer + "/name")
+        self._check_name(simple, f"{kind} name", (pointer, "/name"))
         for part in namespace.split(".") if namespace else ():
-            self._check_name(part, "namespace part", pointer + ("/namespace" if "." not in raw else "/name"))
+            self._check_name(part, "namespace part", (pointer, "/namespace" if "." not in raw else "/name"))
         if not namespace and simple in PRIMITIVE_KINDS:
-            raise _Invalid(f"a {kind} may not be named after the primitive type `{simple}`", pointer + "/name")
+            raise _Invalid(f"a {kind} may not be named after the primitive type `{simple}`", (pointer, "/name"))
         return simple, namespace
 
-    def _aliases(self, data: dict[str, Any], namespace: str, pointer: str) -> frozenset[str]:
+    def _aliases(self, data: dict[str, Any], namespace: str, pointer: Ptr) -> frozenset[str]:
         raw = data.get("aliases")
         if raw is None:
             return frozenset()
         if not isinstance(raw, list) or not all(isinstance(a, str) for a in raw):
-            raise _Invalid('"aliases" must be a list of names', pointer + "/aliases")
+            raise _Invalid('"aliases" must be a list of names', (pointer, "/aliases"))
         return frozenset(a if "." in a or not namespace else f"{namespace}.{a}" for a in raw)
 
-    def _define(self, node: Named, pointer: str) -> None:
+    def _define(self, node: Named, pointer: Ptr) -> None:
         if node.fullname in self.names:
             raise _Invalid(f"the type `{node.fullname}` is defined twice (names must be unique)", pointer)
         self.names[node.fullname] = node
         self.defined.append(node.fullname)
 
-    def _lookup(self, spelled: str, namespace: str, pointer: str) -> Node:
+    def _lookup(self, spelled: str, namespace: str, pointer: Ptr) -> Node:
         if "." in spelled or not namespace:
             candidates: tuple[str, ...] = (spelled,)
         else:
@@ -143,7 +162,7 @@ class _Parser:
         return _Unresolved(spelled, candidates, pointer)
 
     # -- nodes ---------------------------------------------------------------
-    def node(self, data: Any, namespace: str, pointer: str) -> Node:
+    def node(self, data: Any, namespace: str, pointer: Ptr) -> Node:
         """Parse one schema value (string, object or union list) at ``pointer``."""
         if type(data) is str:
             shared = _SHARED.get(data)
@@ -156,7 +175,7 @@ class _Parser:
             return self._union(data, namespace, pointer)
         raise _Invalid(f"{json.dumps(data)} is not a schema (expected a type name, an object or a union list)", pointer)
 
-    def _object(self, data: dict[str, Any], namespace: str, pointer: str) -> Node:
+    def _object(self, data: dict[str, Any], namespace: str, pointer: Ptr) -> Node:
         kind = data.get("type")
         if type(kind) is str:
             if kind in PRIMITIVE_KINDS:
@@ -171,21 +190,27 @@ class _Parser:
             if kind == "array":
                 if "items" not in data:
                     raise _Invalid('an array needs "items"', pointer)
-                return Array(self.node(data["items"], namespace, pointer + "/items"))
+                items = self.node(data["items"], namespace, (pointer, "/items"))
+                if type(items) is Primitive and _SHARED.get(items.kind) is items:
+                    return _ARRAYS[items.kind]
+                return Array(items)
             if kind == "map":
                 if "values" not in data:
                     raise _Invalid('a map needs "values"', pointer)
-                return Map(self.node(data["values"], namespace, pointer + "/values"))
+                values = self.node(data["values"], namespace, (pointer, "/values"))
+                if type(values) is Primitive and _SHARED.get(values.kind) is values:
+                    return _MAPS[values.kind]
+                return Map(values)
             if kind == "fixed":
                 return self._fixed(data, namespace, pointer)
-            return self._lookup(kind, namespace, pointer + "/type")
+            return self._lookup(kind, namespace, (pointer, "/type"))
         if kind is None:
             raise _Invalid('a schema object needs a "type"', pointer)
         if type(kind) is dict or type(kind) is list:
-            return self.node(kind, namespace, pointer + "/type")
-        raise _Invalid(f'"type" must be a type name, not {json.dumps(kind)}', pointer + "/type")
+            return self.node(kind, namespace, (pointer, "/type"))
+        raise _Invalid(f'"type" must be a type name, not {json.dumps(kind)}', (pointer, "/type"))
 
-    def _record(self, data: dict[str, Any], namespace: str, pointer: str) -> Record:
+    def _record(self, data: dict[str, Any], namespace: str, pointer: Ptr) -> Record:
         name, space = self._full_name(data, namespace, pointer, "record")
         record = Record(name, space, self._aliases(data, space, pointer))
         self._define(record, pointer)
@@ -195,27 +220,28 @@ class _Parser:
         by_name = record.by_name
         out = record.fields
         for index, raw in enumerate(fields):
-            fpointer = f"{pointer}/fields/{index}"
+            fpointer = (pointer, "/fields/", index)
             if type(raw) is not dict:
                 raise _Invalid(f"field {index} of record `{record.fullname}` must be an object", fpointer)
             fname = raw.get("name")
             if fname is None:
                 raise _Invalid(f'field {index} of record `{record.fullname}` needs a "name"', fpointer)
-            self._check_name(fname, "field name", fpointer + "/name")
+            if type(fname) is not str or fname not in _GOOD_NAMES:
+                self._check_name(fname, "field name", (fpointer, "/name"))
             if fname in by_name:
-                raise _Invalid(f"record `{record.fullname}` has two fields named `{fname}`", fpointer + "/name")
+                raise _Invalid(f"record `{record.fullname}` has two fields named `{fname}`", (fpointer, "/name"))
             if "type" not in raw:
                 raise _Invalid(f'field `{fname}` of record `{record.fullname}` needs a "type"', fpointer)
-            ftype = self.node(raw["type"], space, fpointer + "/type")
+            ftype = self.node(raw["type"], space, (fpointer, "/type"))
             aliases = raw.get("aliases")
             if aliases is None:
                 aliases = ()
             elif type(aliases) is not list or not all(type(a) is str for a in aliases):
-                raise _Invalid(f'"aliases" of field `{fname}` must be a list of names', fpointer + "/aliases")
+                raise _Invalid(f'"aliases" of field `{fname}` must be a list of names', (fpointer, "/aliases"))
             order = raw.get("order")
-            if order is not None and order not in _ORDERS:
+            if order is not None and (type(order) is not str or order not in _ORDERS):
                 raise _Invalid(
-                    f'"order" of field `{fname}` must be ascending, descending or ignore', fpointer + "/order"
+                    f'"order" of field `{fname}` must be ascending, descending or ignore', (fpointer, "/order")
                 )
             has_default = "default" in raw
             field = Field(fname, ftype, index, has_default, raw.get("default"), tuple(aliases))
@@ -225,27 +251,27 @@ class _Parser:
             out.append(field)
         return record
 
-    def _enum(self, data: dict[str, Any], namespace: str, pointer: str) -> Enum:
+    def _enum(self, data: dict[str, Any], namespace: str, pointer: Ptr) -> Enum:
         name, space = self._full_name(data, namespace, pointer, "enum")
         symbols = data.get("symbols")
         if type(symbols) is not list:
             raise _Invalid(f'enum `{name}` needs a "symbols" list', pointer)
         seen: set[str] = set()
         for i, symbol in enumerate(symbols):
-            self._check_name(symbol, "enum symbol", f"{pointer}/symbols/{i}")
+            self._check_name(symbol, "enum symbol", (pointer, "/symbols/", i))
             if symbol in seen:
-                raise _Invalid(f"enum `{name}` lists the symbol `{symbol}` twice", f"{pointer}/symbols/{i}")
+                raise _Invalid(f"enum `{name}` lists the symbol `{symbol}` twice", (pointer, "/symbols/", i))
             seen.add(symbol)
         default = data.get("default")
-        if default is not None and default not in seen:
+        if default is not None and (type(default) is not str or default not in seen):
             raise _Invalid(
-                f"the default {json.dumps(default)} of enum `{name}` is not one of its symbols", pointer + "/default"
+                f"the default {json.dumps(default)} of enum `{name}` is not one of its symbols", (pointer, "/default")
             )
         enum = Enum(name, space, self._aliases(data, space, pointer), symbols, default)
         self._define(enum, pointer)
         return enum
 
-    def _fixed(self, data: dict[str, Any], namespace: str, pointer: str) -> Fixed:
+    def _fixed(self, data: dict[str, Any], namespace: str, pointer: Ptr) -> Fixed:
         name, space = self._full_name(data, namespace, pointer, "fixed")
         size = data.get("size")
         if type(size) is not int or size < 0:
@@ -255,11 +281,25 @@ class _Parser:
         self._define(fixed, pointer)
         return fixed
 
-    def _union(self, data: list[Any], namespace: str, pointer: str) -> Union:
+    def _union(self, data: list[Any], namespace: str, pointer: Ptr) -> Union:
+        try:
+            key = tuple(data)
+            shared = _UNIONS.get(key)
+        except TypeError:  # a branch is an object: not shareable
+            key, shared = None, None
+        if shared is not None:
+            return shared
+        union = self._new_union(data, namespace, pointer)
+        shareable = key is not None and len(_UNIONS) < 10_000
+        if shareable and all(type(b) is Primitive and _SHARED.get(b.kind) is b for b in union.branches):
+            _UNIONS[key] = union  # type: ignore[index]
+        return union
+
+    def _new_union(self, data: list[Any], namespace: str, pointer: Ptr) -> Union:
         branches: list[Node] = []
         seen: set[str] = set()
         for i, raw in enumerate(data):
-            bpointer = f"{pointer}/{i}"
+            bpointer = (pointer, "/", i)
             branch = self.node(raw, namespace, bpointer)
             if branch.kind == "union":
                 raise _Invalid("a union may not directly contain another union", bpointer)
@@ -320,7 +360,7 @@ class _Parser:
                 raise _Invalid(
                     f"the default {json.dumps(field.default)} of field `{field.name}` in record `{record}` "
                     f"is not a valid {field.type.describe()} value",
-                    pointer + "/default",
+                    (pointer, "/default"),
                 )
 
 
@@ -368,7 +408,7 @@ def _valid_default(node: Node, value: Any, depth: int) -> bool:
     return False
 
 
-def _error(text: str, path: str | None, message: str, pointer: str | None) -> SchemaParseError:
+def _error(text: str, path: str | None, message: str, pointer: Ptr | None) -> SchemaParseError:
     line = column = None
     if pointer is not None:
         hit = JsonPositions(text).locate(pointer)
@@ -400,7 +440,7 @@ def _parse_one(text: str, path: str | None, names: dict[str, Named], external: f
         root = parser.resolve(root)
         parser.check_defaults()
     except _Invalid as exc:
-        raise _error(text, path, exc.message, exc.pointer) from None
+        raise _error(text, path, exc.message, _flat(exc.pointer)) from None
     except RecursionError:
         raise _error(text, path, "the schema is nested too deeply", None) from None
     return root, parser

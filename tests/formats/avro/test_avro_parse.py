@@ -198,3 +198,40 @@ def test_parse_error__unqualified_name_does_not_leave_its_namespace() -> None:
     )
     err = _error(text)
     assert "unknown type `Outer`" in err.reason and "`org.other.Outer`" in err.reason
+
+
+@pytest.mark.parametrize(
+    "value",
+    [[], {}, 1, 1.5, True, None, ["x"], {"a": 1}],
+    ids=["list", "object", "int", "float", "bool", "null", "list-of-str", "object-with-key"],
+)
+@pytest.mark.parametrize(
+    "template",
+    [
+        '{"type": "record", "name": V, "fields": []}',
+        '{"type": "record", "name": "R", "namespace": V, "fields": []}',
+        '{"type": "record", "name": "R", "aliases": V, "fields": []}',
+        '{"type": "record", "name": "R", "fields": V}',
+        '{"type": "record", "name": "R", "fields": [V]}',
+        '{"type": "record", "name": "R", "fields": [{"name": V, "type": "int"}]}',
+        '{"type": "record", "name": "R", "fields": [{"name": "f", "type": V}]}',
+        '{"type": "record", "name": "R", "fields": [{"name": "f", "type": "int", "order": V}]}',
+        '{"type": "record", "name": "R", "fields": [{"name": "f", "type": "int", "aliases": V}]}',
+        '{"type": "record", "name": "R", "fields": [{"name": "f", "type": "int", "default": V}]}',
+        '{"type": "enum", "name": "E", "symbols": V}',
+        '{"type": "enum", "name": "E", "symbols": [V]}',
+        '{"type": "enum", "name": "E", "symbols": ["A"], "default": V}',
+        '{"type": "fixed", "name": "F", "size": V}',
+        '{"type": "array", "items": V}',
+        '{"type": "map", "values": V}',
+        '{"type": V}',
+        '["null", V]',
+    ],
+)
+def test_parse_error__wrongly_typed_values_raise_schema_parse_error(template: str, value: object) -> None:
+    """Any JSON value in any slot either parses or raises SchemaParseError, never TypeError."""
+    text = template.replace("V", json.dumps(value))
+    try:
+        FMT.parse(text)
+    except SchemaParseError as err:
+        assert err.reason
