@@ -373,9 +373,12 @@ class GlueBackend(Backend):
         schema_type = getattr(fmt, "schema_type", None)
         return str(schema_type) if schema_type else DATA_FORMATS.get(name, name.upper())
 
-    def _refuse(self, rule: str, level: Level | None, message: str, hint: str) -> Verdict:
-        finding = Finding(rule=rule, message=message, line=1, column=1, hint=hint)
-        return Verdict(False, findings=(finding,), outcome=Outcome.INCOMPATIBLE, level=level)
+    def _refuse(
+        self, rule: str, level: Level | None, message: str, hint: str, versions: tuple[str, ...] = ()
+    ) -> Verdict:
+        finding = Finding(rule=rule, message=message, line=1, column=1, hint=hint,
+                          version=versions[-1] if versions else None)
+        return Verdict(False, findings=(finding,), outcome=Outcome.INCOMPATIBLE, level=level, versions=versions)
 
     def _disabled(self, check: Check, schema: GlueSchema, level: Level | None) -> Verdict:
         answers, _ = self._latest(schema)
@@ -389,7 +392,8 @@ class GlueBackend(Backend):
             "no new version would be accepted"),
             f"ask the registry owner to set a mode (aws glue update-schema --schema-id "
             f"RegistryName={self.settings.registry_name},SchemaName={schema.name} --compatibility BACKWARD), "
-            "or leave this schema unchanged")
+            "or leave this schema unchanged",
+            versions=tuple(str(a["VersionNumber"]) for a in answers))
 
 
 def _same_text(registered: str, local: str) -> bool:

@@ -39,6 +39,12 @@ class MotoGlue:
         host, port = self._server.get_host_and_port()
         self.url = f"http://{host}:{port}"
         self.client = self.make_client()
+        # The server binds moto's Glue module on its first Glue request; take the same module's
+        # state now (pytester may later drop it from sys.modules, a fresh import would be empty).
+        self.client.list_registries()
+        from moto.glue.models import glue_backends
+
+        self._glue_backends = glue_backends
 
     def make_client(self, region: str = REGION) -> Any:
         """A boto3 Glue client for seeding and inspecting (fake credentials, no retries)."""
@@ -95,10 +101,8 @@ class MotoGlue:
         is read directly: registry -> schema -> (mode, format, next version,
         [(number, status, definition)]). Any registration, update or deletion shows.
         """
-        from moto.glue.models import glue_backends
-
         out: dict[str, Any] = {}
-        for account, regions in glue_backends.items():
+        for account, regions in self._glue_backends.items():
             for region, backend in regions.items():
                 for rname, registry in backend.registries.items():
                     for sname, schema in registry.schemas.items():

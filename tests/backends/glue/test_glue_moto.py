@@ -10,7 +10,7 @@ from pytest_schemafed.backends.base import Judge
 from pytest_schemafed.backends.glue import GLUE_COMPATIBILITY_DISABLED, GLUE_DATA_FORMAT_MISMATCH, GlueBackend
 from pytest_schemafed.errors import SubjectNotFound
 from pytest_schemafed.model import Level, Outcome
-from tests.backends.glue.conftest import make_check, requires_format
+from tests.backends.glue.glue_helpers import make_check, requires_format
 from tests.backends.glue.glue_samples import (
     AVRO_BREAKS_BACKWARD,
     AVRO_BREAKS_FORWARD,

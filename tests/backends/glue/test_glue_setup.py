@@ -15,7 +15,7 @@ from pytest_schemafed.config import validate_options
 from pytest_schemafed.errors import BackendAuthError, BackendError, BackendUnavailable, ConfigError
 from pytest_schemafed.registry import Registry
 from pytest_schemafed.secrets import Secret
-from tests.backends.glue.conftest import make_check
+from tests.backends.glue.glue_helpers import make_check
 from tests.backends.glue.glue_samples import AVRO_COMPATIBLE, AVRO_VERSIONS
 from tests.servers.moto_glue import MotoGlue
 

@@ -13,7 +13,7 @@ from pytest_schemafed.backends.base import BackendSpec, RunContext
 from pytest_schemafed.backends.glue import GlueBackend
 from pytest_schemafed.errors import BackendAuthError, BackendUnavailable
 from pytest_schemafed.model import Level
-from tests.backends.glue.conftest import REGISTRY, make_check
+from tests.backends.glue.glue_helpers import REGISTRY, make_check
 from tests.backends.glue.glue_samples import AVRO_COMPATIBLE, AVRO_VERSIONS
 
 ARN = "arn:aws:glue:eu-west-1:123456789012:schema/events/user"
