@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...errors import SchemaParseError
-from ..jsonpos import JsonPositions
+from .locate import locate_pointer
 from .model import (
     PRIMITIVE_KINDS,
     Array,
@@ -58,7 +58,7 @@ Ptr = str | tuple[Any, ...]
 def _flat(pointer: Ptr) -> str:
     if type(pointer) is str:
         return pointer
-    return "".join(_flat(p) if type(p) is tuple else str(p) for p in pointer)  # type: ignore[union-attr]
+    return "".join(_flat(p) if type(p) is tuple else str(p) for p in pointer)
 
 
 class _Invalid(Exception):
@@ -95,7 +95,7 @@ class _Parser:
         self.defined: list[str] = []
         self.imported: list[str] = []
         self.unresolved = False
-        self.defaults: list[tuple[Field, str, str]] = []
+        self.defaults: list[tuple[Field, Ptr, str]] = []
 
     # -- names ---------------------------------------------------------------
     def _check_name(self, name: Any, what: str, pointer: Ptr) -> str:
@@ -408,10 +408,10 @@ def _valid_default(node: Node, value: Any, depth: int) -> bool:
     return False
 
 
-def _error(text: str, path: str | None, message: str, pointer: Ptr | None) -> SchemaParseError:
+def _error(text: str, path: str | None, message: str, pointer: str | None) -> SchemaParseError:
     line = column = None
     if pointer is not None:
-        hit = JsonPositions(text).locate(pointer)
+        hit = locate_pointer(text, pointer)
         if hit is not None:
             line, column = hit
     where = f" ({_where(pointer)})" if pointer is not None else ""
