@@ -14,6 +14,7 @@ update=reader)``; every change outside ``COMPATIBLE_CHANGES`` is a finding.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 from ...model import Finding
 from ..base import Format, ParsedSchema, Side
@@ -105,6 +106,10 @@ class ProtobufFormat(Format):
             if args is not None:
                 findings.append(Finding(**args))
         return findings
+
+    def local_imports(self, path: Path, text: str, import_roots: list[Path]) -> dict[str, str]:
+        """Texts of the local files ``text`` imports, transitively (see :func:`local_imports`)."""
+        return local_imports(path, text, import_roots)
 
     def record_name(self, parsed: ParsedSchema) -> str | None:
         """The full name of the file's first message (Confluent's record name strategy)."""

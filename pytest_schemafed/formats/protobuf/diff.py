@@ -362,7 +362,7 @@ def _scalar_pair(ctx: _Ctx, o: FieldDef, u: FieldDef, ol: str | None, ul: str | 
         ctx.add("FIELD_SCALAR_KIND_CHANGED", o, u, detail=(ot.written, ut.written))
     elif ol is not None and ul is not None and ol != ul:
         kind = "FIELD_STRING_OR_BYTES_LABEL_CHANGED" if ok == "STRING_OR_BYTES" else "FIELD_NUMERIC_LABEL_CHANGED"
-        ctx.add(kind, o, u, detail=(ol, ul))
+        ctx.add(kind, o, u, detail=(o.label or "singular", u.label or "singular"))
 
 
 def _local_name(full: str, info: TypeInfo) -> str:

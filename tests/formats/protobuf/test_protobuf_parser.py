@@ -178,3 +178,11 @@ def test_local_imports__feed_parse_as_references(tmp_path: Path, kit: ProtoKit) 
     text = 'syntax = "proto3";\nimport "dep.proto";\nmessage M {\n  d.D x = 1;\n}\n'
     refs = local_imports(tmp_path / "m.proto", text, [])
     assert kit.parse(text, refs).types["M"].node.fields[0].resolved == "d.D"
+
+
+def test_format_local_imports__method_used_by_discovery(tmp_path: Path) -> None:
+    """Discovery calls ``fmt.local_imports(path, text, roots)``; it returns name -> text."""
+    (tmp_path / "customer.proto").write_text('syntax = "proto3";\n')
+    text = 'syntax = "proto3";\nimport "customer.proto";\n'
+    found = ProtobufFormat().local_imports(tmp_path / "order.proto", text, [tmp_path])
+    assert found == {"customer.proto": 'syntax = "proto3";\n'}
