@@ -161,14 +161,14 @@ class HttpSettings:
 # One place where httpx's exceptions become ours: (class, our class, what to say/fix).
 # Ordered most specific first; a test requires an exact row for every httpx exception class.
 EXCEPTION_TABLE: tuple[tuple[type[Exception], type[BackendError], str], ...] = (
-    (httpx.ConnectTimeout, BackendUnavailable, "timed out connecting (timeout.connect={connect}s); "
+    (httpx.ConnectTimeout, BackendUnavailable, "timed out connecting to {origin} (timeout.connect={connect}s); "
      "check the url and the network, or raise timeout.connect"),
-    (httpx.ReadTimeout, BackendUnavailable, "did not answer within timeout.read={read}s; "
+    (httpx.ReadTimeout, BackendUnavailable, "{url} did not answer within timeout.read={read}s; "
      "the registry is overloaded or raise timeout.read"),
     (httpx.WriteTimeout, BackendUnavailable, "timed out sending the request; check the network"),
     (httpx.PoolTimeout, BackendUnavailable, "no free connection in time; lower max_in_flight"),
     (httpx.TimeoutException, BackendUnavailable, "timed out; check the network"),
-    (httpx.ConnectError, BackendUnavailable, "cannot connect ({reason}); check the url and that the "
+    (httpx.ConnectError, BackendUnavailable, "cannot connect to {origin} ({reason}); check the url and that the "
      "registry is running"),
     (httpx.ReadError, BackendUnavailable, "the connection broke while reading ({reason})"),
     (httpx.WriteError, BackendUnavailable, "the connection broke while sending ({reason})"),
@@ -211,6 +211,22 @@ def _tls_reason(exc: BaseException) -> str | None:
     return None
 
 
+def _row(exc: BaseException) -> tuple[type[Exception], type[BackendError], str] | None:
+    """The table row for ``exc``; an httpcore exception httpx left unmapped matches by class name."""
+    for row in EXCEPTION_TABLE:
+        if isinstance(exc, row[0]):
+            return row
+    for row in EXCEPTION_TABLE:
+        if any(k.__name__ == row[0].__name__ for k in type(exc).__mro__):
+            return row
+    return None
+
+
+def _reconnectable(exc: BaseException) -> bool:
+    row = _row(exc)
+    return row is not None and row[0] in (httpx.ConnectError, httpx.ConnectTimeout)
+
+
 def map_exception(exc: Exception, *, settings: HttpSettings, url: str) -> BackendError:
     """Turn an httpx (or socket) exception into our error: one line, registry id, url, fix."""
     reason = scrub(str(exc).strip() or type(exc).__name__)[:200]
@@ -220,10 +236,14 @@ def map_exception(exc: Exception, *, settings: HttpSettings, url: str) -> Backen
             else "check cert, key and ca_bundle"
         return BackendUnavailable(f"TLS handshake with {url} failed ({scrub(str(tls))}); {fix}",
                                   backend_id=settings.backend_id, url=url)
-    for exc_class, error_class, template in EXCEPTION_TABLE:
-        if isinstance(exc, exc_class):
-            text = template.format(reason=reason, connect=settings.connect_timeout, read=settings.read_timeout)
-            return error_class(f"{text} [{url}]", backend_id=settings.backend_id, url=url)
+    row = _row(exc)
+    if row is not None:
+        origin = str(httpx.URL(url).copy_with(path="/", query=None)).rstrip("/")
+        text = row[2].format(reason=reason, connect=settings.connect_timeout, read=settings.read_timeout,
+                             url=url, origin=origin)
+        if "{url}" not in row[2] and "{origin}" not in row[2]:
+            text += f" [{url}]"
+        return row[1](text, backend_id=settings.backend_id, url=url)
     return BackendUnavailable(f"request failed ({type(exc).__name__}: {reason}) [{url}]",
                               backend_id=settings.backend_id, url=url)
 
@@ -378,12 +398,11 @@ class HttpClient:
                 raise
             except Exception as exc:
                 error = map_exception(exc, settings=s, url=shown)
-                retryable = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
-                if retryable and attempt < s.retries and not error.message.count("TLS handshake"):
+                if _reconnectable(exc) and attempt < s.retries and "TLS handshake" not in error.message:
                     s.sleep(self._backoff(attempt))
                     attempt += 1
                     continue
-                if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol)):
+                if _reconnectable(exc) or isinstance(exc, httpx.UnsupportedProtocol):
                     self.latch(error)
                 raise error from exc
             if response.status_code in RETRY_STATUSES and attempt < s.retries:

@@ -422,6 +422,7 @@ def _text_judge(schema_type: str, reader: str, writer: str, refs: dict[str, str]
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # else each answer (headers, then body) waits for a delayed ACK
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
