@@ -105,7 +105,8 @@ class JsonSchemaFormat(Format):
         """Incompatible changes from ``writer`` (original) to ``reader`` (update), located locally."""
         if not isinstance(reader, ParsedJsonSchema) or not isinstance(writer, ParsedJsonSchema):
             raise TypeError("JsonSchemaFormat.compare needs schemas parsed by JsonSchemaFormat.parse")
-        found = [c for c in diff(writer.root, reader.root) if c.type not in COMPATIBLE_CHANGES]
+        skip_equal = not reader.has_refs and not writer.has_refs and reader.draft == writer.draft
+        found = [c for c in diff(writer.root, reader.root, skip_equal=skip_equal) if c.type not in COMPATIBLE_CHANGES]
         if not found:
             return []
         local_doc = reader if local == "reader" else writer
@@ -132,7 +133,9 @@ class JsonSchemaFormat(Format):
         frame = change.frame
         if frame is None:
             return ""
-        node, depth = (frame.update, frame.update_depth) if local == "reader" else (frame.original, frame.original_depth)
+        node, depth = (
+            (frame.update, frame.update_depth) if local == "reader" else (frame.original, frame.original_depth)
+        )
         if node is None:
             return ""
         return parsed.existing_pointer(node.ptr, change.segments[depth:])

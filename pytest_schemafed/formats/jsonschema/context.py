@@ -45,10 +45,11 @@ class Change(NamedTuple):
 class Context:
     """Differences of one comparison branch; :meth:`sub` opens a trial branch."""
 
-    __slots__ = ("compatible_changes", "diffs", "frame", "in_progress", "path")
+    __slots__ = ("compatible_changes", "diffs", "frame", "in_progress", "path", "skip_equal")
 
-    def __init__(self, compatible_changes: frozenset[str]) -> None:
+    def __init__(self, compatible_changes: frozenset[str], *, skip_equal: bool = False) -> None:
         self.compatible_changes = compatible_changes
+        self.skip_equal = skip_equal
         self.path: list[str] = []
         self.diffs: list[Change] = []
         self.frame: Frame | None = None
@@ -58,6 +59,7 @@ class Context:
         """A branch at the same path whose differences are kept only if the caller wants."""
         ctx = Context.__new__(Context)
         ctx.compatible_changes = self.compatible_changes
+        ctx.skip_equal = self.skip_equal
         ctx.path = list(self.path)
         ctx.diffs = []
         ctx.frame = self.frame
@@ -95,11 +97,19 @@ class Context:
         return previous
 
 
+_HASHES: dict[str, int] = {}
+
+
 def _java_string_hash(text: str) -> int:
+    hit = _HASHES.get(text)
+    if hit is not None:
+        return hit
     h = 0
     data = text.encode("utf-16-be")
     for i in range(0, len(data), 2):
         h = (31 * h + (data[i] << 8 | data[i + 1])) & 0xFFFFFFFF
+    if len(_HASHES) < 65536:
+        _HASHES[text] = h
     return h
 
 
@@ -131,6 +141,8 @@ def java_hash_order(keys: Iterable[str], *, presized_for: int | None = None) -> 
         ordered.append(key)
         if len(ordered) > capacity * 0.75:
             capacity <<= 1
+    if len(ordered) < 2:
+        return ordered
     mask = capacity - 1
 
     def bucket(item: tuple[int, str]) -> tuple[int, int]:

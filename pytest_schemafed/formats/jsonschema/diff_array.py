@@ -59,8 +59,13 @@ def item_removed(ctx: Context, update: Node, old_item: Node) -> None:
         return
     partial = schema_from_partially_open_content_model(update)
     if partial is not None:
-        _covered(ctx, old_item, partial, "ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
-                 "ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL")
+        _covered(
+            ctx,
+            old_item,
+            partial,
+            "ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+            "ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+        )
     elif old_item.kind == "false":
         ctx.add("ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL")
     else:
@@ -77,8 +82,13 @@ def item_added(ctx: Context, original: Node, new_item: Node) -> None:
         return
     partial = schema_from_partially_open_content_model(original)
     if partial is not None:
-        _covered(ctx, partial, new_item, "ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
-                 "ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL")
+        _covered(
+            ctx,
+            partial,
+            new_item,
+            "ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+            "ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+        )
     else:
         ctx.add("ITEM_ADDED_TO_CLOSED_CONTENT_MODEL")
 

@@ -56,15 +56,18 @@ def required(ctx: Context, original: Node, update: Node) -> None:
     """REQUIRED_ATTRIBUTE_ADDED / _WITH_DEFAULT_ADDED / _REMOVED for properties on both sides."""
     ctx.path.append("required")
     try:
-        old_required, new_required = set(original.required), set(update.required)
-        for name in java_hash_order(original.properties):
-            if name not in update.properties:
+        old_required, new_required = original.required, update.required
+        if old_required == new_required:
+            return
+        new_props = update.props_raw
+        for name in java_hash_order(original.props_raw):
+            if name not in new_props:
                 continue
             before, after = name in old_required, name in new_required
             if before and not after:
                 ctx.add("REQUIRED_ATTRIBUTE_REMOVED", name)
             elif after and not before:
-                with_default = update.properties[name].has_default
+                with_default = update.prop(name).has_default
                 ctx.add("REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED" if with_default else "REQUIRED_ATTRIBUTE_ADDED", name)
     finally:
         ctx.path.pop()
@@ -84,8 +87,13 @@ def property_removed(ctx: Context, update: Node, name: str, old_schema: Node) ->
         return
     partial = schema_from_partially_open_content_model(update, name)
     if partial is not None:
-        _covered(ctx, old_schema, partial, "PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
-                 "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL")
+        _covered(
+            ctx,
+            old_schema,
+            partial,
+            "PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+            "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+        )
     elif old_schema.kind == "false":
         ctx.add("PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL")
     else:
@@ -102,8 +110,13 @@ def property_added(ctx: Context, original: Node, update: Node, name: str, new_sc
         return
     partial = schema_from_partially_open_content_model(original, name)
     if partial is not None:
-        _covered(ctx, partial, new_schema, "PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
-                 "PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL")
+        _covered(
+            ctx,
+            partial,
+            new_schema,
+            "PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+            "PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+        )
     if name in update.required:
         if new_schema.has_default:
             ctx.add("REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL")
@@ -117,18 +130,21 @@ def properties(ctx: Context, original: Node, update: Node) -> None:
     """Pair properties by name: compare both-sided ones, judge added and removed ones."""
     ctx.path.append("properties")
     try:
-        names = java_hash_order([*original.properties, *update.properties], presized_for=len(original.properties))
+        old_raw, new_raw = original.props_raw, update.props_raw
+        skip_equal = ctx.skip_equal
+        names = java_hash_order([*old_raw, *new_raw], presized_for=len(old_raw))
         for name in names:
-            old_schema = original.properties.get(name)
-            new_schema = update.properties.get(name)
+            in_old, in_new = name in old_raw, name in new_raw
+            if in_old and in_new and skip_equal and old_raw[name] == new_raw[name]:
+                continue  # identical JSON without $ref: no difference possible
             ctx.path.append(name)
             try:
-                if new_schema is None and old_schema is not None:
-                    property_removed(ctx, update, name, old_schema)
-                elif old_schema is None and new_schema is not None:
-                    property_added(ctx, original, update, name, new_schema)
+                if not in_new:
+                    property_removed(ctx, update, name, original.prop(name))
+                elif not in_old:
+                    property_added(ctx, original, update, name, update.prop(name))
                 else:
-                    differ.compare(ctx, old_schema, new_schema)
+                    differ.compare(ctx, original.prop(name), update.prop(name))
             finally:
                 ctx.path.pop()
     finally:

@@ -37,9 +37,21 @@ KIND_DIFFERS: dict[str, Differ] = {
 """The differ of each node kind; kinds without an entry compare annotations only."""
 
 
-def diff(original: Node, update: Node, compatible_changes: frozenset[str] = COMPATIBLE_CHANGES) -> list[Change]:
-    """Every difference between ``original`` (writer) and ``update`` (reader), in Confluent's order."""
-    ctx = Context(compatible_changes)
+def diff(
+    original: Node,
+    update: Node,
+    compatible_changes: frozenset[str] = COMPATIBLE_CHANGES,
+    *,
+    skip_equal: bool = False,
+) -> list[Change]:
+    """Every difference between ``original`` (writer) and ``update`` (reader), in Confluent's order.
+
+    ``skip_equal`` lets the walk skip sub-schemas whose JSON is identical on both
+    sides; only sound when neither document uses ``$ref`` and both are the same draft.
+    """
+    if skip_equal and original.raw == update.raw:
+        return []
+    ctx = Context(compatible_changes, skip_equal=skip_equal)
     compare(ctx, original, update)
     return ctx.diffs
 
@@ -76,9 +88,8 @@ def _compare(ctx: Context, original: Node, update: Node) -> None:
     if u_combined and not o_combined:
         if _into_combined(ctx, original, update):
             return
-    elif o_combined and not u_combined:
-        if _out_of_combined(ctx, original, update):
-            return
+    elif o_combined and not u_combined and _out_of_combined(ctx, original, update):
+        return
     if original.kind != update.kind and not (original.is_empty and update.is_empty):
         if original.kind != "false" and not update.is_empty:
             ctx.add("TYPE_CHANGED")

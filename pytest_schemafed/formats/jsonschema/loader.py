@@ -19,7 +19,7 @@ from .model import ALL_OF, ANY_OF, ONE_OF, Node, freeze
 
 __all__ = ["DRAFT_URIS", "LoadError", "Loader", "draft_of"]
 
-SYNTHETIC_ROOT = "schemafed:///"
+SYNTHETIC_ROOT = "https://schemafed.invalid/"
 MAIN_URI = SYNTHETIC_ROOT + "__local__.json"
 
 DRAFT_URIS = {
@@ -31,12 +31,33 @@ DRAFT_URIS = {
 }
 
 ARRAY_KEYWORDS = frozenset(
-    ("items", "additionalItems", "maxItems", "minItems", "uniqueItems", "contains", "prefixItems")
-    + ("maxContains", "minContains", "unevaluatedItems")
+    (
+        "items",
+        "additionalItems",
+        "maxItems",
+        "minItems",
+        "uniqueItems",
+        "contains",
+        "prefixItems",
+        "maxContains",
+        "minContains",
+        "unevaluatedItems",
+    )
 )
 OBJECT_KEYWORDS = frozenset(
-    ("properties", "required", "minProperties", "maxProperties", "dependencies", "patternProperties")
-    + ("additionalProperties", "propertyNames", "dependentRequired", "dependentSchemas", "unevaluatedProperties")
+    (
+        "properties",
+        "required",
+        "minProperties",
+        "maxProperties",
+        "dependencies",
+        "patternProperties",
+        "additionalProperties",
+        "propertyNames",
+        "dependentRequired",
+        "dependentSchemas",
+        "unevaluatedProperties",
+    )
 )
 NUMBER_KEYWORDS = frozenset(("minimum", "maximum", "multipleOf", "exclusiveMinimum", "exclusiveMaximum"))
 STRING_KEYWORDS = frozenset(("minLength", "maxLength", "pattern", "format"))
@@ -76,7 +97,15 @@ def _escape(token: str) -> str:
 class Loader:
     """Loads one document and the documents it refers to into a :class:`Node` graph."""
 
-    def __init__(self, document: Any, references: Mapping[str, Any] | None = None, draft: int | None = None) -> None:
+    def __init__(
+        self,
+        document: Any,
+        references: Mapping[str, Any] | None = None,
+        draft: int | None = None,
+        *,
+        lazy: bool = False,
+    ) -> None:
+        self.lazy = lazy
         self.docs: dict[str, Any] = {"": document}
         self.drafts: dict[str, int] = {}
         self.base: dict[str, str] = {}
@@ -222,9 +251,11 @@ class Loader:
     def _object(self, node: Node, value: dict[str, Any], doc: str, ptr: str) -> None:
         props = value.get("properties")
         if isinstance(props, dict):
-            node.properties = {
-                k: self.load(v, doc, f"{ptr}/properties/{_escape(k)}") for k, v in props.items()
-            }
+            node.props_raw = props
+            node.loader = self
+            if not self.lazy:
+                for name in props:
+                    node.prop(name)
         required = value.get("required")
         if isinstance(required, list):
             node.required = [r for r in required if isinstance(r, str)]
@@ -234,6 +265,9 @@ class Loader:
             deps = value.get(keyword)
             if not isinstance(deps, dict):
                 continue
+            if node.property_dependencies is Node.property_dependencies:
+                node.property_dependencies = {}
+                node.schema_dependencies = {}
             for k, v in deps.items():
                 if isinstance(v, list):
                     node.property_dependencies[k] = frozenset(x for x in v if isinstance(x, str))

@@ -39,6 +39,11 @@ ANY_OF = "anyOf"
 ONE_OF = "oneOf"
 
 _MISSING: Any = object()
+_EMPTY: Any = {}
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
 
 
 class Node:
@@ -50,106 +55,71 @@ class Node:
     JSON value the node was built from, in that document.
     """
 
-    __slots__ = (
-        "additional_items",
-        "additional_properties",
-        "all_items",
-        "canonical",
-        "criterion",
-        "default",
-        "description",
-        "doc",
-        "enum_values",
-        "exclusive_maximum",
-        "exclusive_minimum",
-        "id",
-        "item_schemas",
-        "kind",
-        "max_contains",
-        "max_items",
-        "max_length",
-        "max_properties",
-        "maximum",
-        "min_contains",
-        "min_items",
-        "min_length",
-        "min_properties",
-        "minimum",
-        "multiple_of",
-        "must_not_match",
-        "pattern",
-        "pattern_properties",
-        "permits_additional_items",
-        "permits_additional_properties",
-        "properties",
-        "property_dependencies",
-        "ptr",
-        "raw",
-        "ref",
-        "referred",
-        "required",
-        "requires_integer",
-        "schema_dependencies",
-        "subschemas",
-        "title",
-        "unevaluated_items",
-        "unevaluated_properties",
-        "unique_items",
-        "value",
-    )
+    # Defaults live on the class, so that building a node sets only what it has:
+    # nodes are built by the hundred thousand in a large run.
+    id: Any = None
+    title: Any = None
+    description: Any = None
+    default: Any = _MISSING
+    # string
+    max_length: int | None = None
+    min_length: int | None = None
+    pattern: str | None = None
+    # number
+    maximum: float | int | None = None
+    minimum: float | int | None = None
+    exclusive_maximum: float | int | None = None
+    exclusive_minimum: float | int | None = None
+    multiple_of: float | int | None = None
+    requires_integer = False
+    # object (properties are built lazily from ``props_raw`` by ``loader``)
+    props_raw: dict[str, Any] = _EMPTY
+    loader: Any = None
+    required: list[str] = []
+    min_properties: int | None = None
+    max_properties: int | None = None
+    property_dependencies: dict[str, frozenset[str]] = _EMPTY
+    schema_dependencies: dict[str, Node] = _EMPTY
+    permits_additional_properties = True
+    additional_properties: Node | None = None
+    pattern_properties: list[tuple[str, Node]] = []
+    unevaluated_properties: Node | None = None
+    # array
+    all_items: Node | None = None
+    item_schemas: list[Node] | None = None
+    permits_additional_items = True
+    additional_items: Node | None = None
+    max_items: int | None = None
+    min_items: int | None = None
+    unique_items = False
+    max_contains: int | None = None
+    min_contains: int | None = None
+    unevaluated_items: Node | None = None
+    # enum / const
+    enum_values: frozenset[Any] = frozenset()
+    value: Any = None
+    # combined / not / ref
+    criterion = ""
+    subschemas: list[Node] = []
+    must_not_match: Node | None = None
+    ref = ""
+    referred: Node | None = None
+    canonical: str | None = None
 
     def __init__(self, kind: str, doc: str, ptr: str, raw: Any) -> None:
         self.kind = kind
         self.doc = doc
         self.ptr = ptr
         self.raw = raw
-        self.id: Any = None
-        self.title: Any = None
-        self.description: Any = None
-        self.default: Any = _MISSING
-        # string
-        self.max_length: int | None = None
-        self.min_length: int | None = None
-        self.pattern: str | None = None
-        # number
-        self.maximum: float | int | None = None
-        self.minimum: float | int | None = None
-        self.exclusive_maximum: float | int | None = None
-        self.exclusive_minimum: float | int | None = None
-        self.multiple_of: float | int | None = None
-        self.requires_integer = False
-        # object
-        self.properties: dict[str, Node] = {}
-        self.required: list[str] = []
-        self.min_properties: int | None = None
-        self.max_properties: int | None = None
-        self.property_dependencies: dict[str, frozenset[str]] = {}
-        self.schema_dependencies: dict[str, Node] = {}
-        self.permits_additional_properties = True
-        self.additional_properties: Node | None = None
-        self.pattern_properties: list[tuple[str, Node]] = []
-        self.unevaluated_properties: Node | None = None
-        # array
-        self.all_items: Node | None = None
-        self.item_schemas: list[Node] | None = None
-        self.permits_additional_items = True
-        self.additional_items: Node | None = None
-        self.max_items: int | None = None
-        self.min_items: int | None = None
-        self.unique_items = False
-        self.max_contains: int | None = None
-        self.min_contains: int | None = None
-        self.unevaluated_items: Node | None = None
-        # enum / const
-        self.enum_values: frozenset[Any] = frozenset()
-        self.value: Any = None
-        # combined / not / ref
-        self.criterion = ""
-        self.subschemas: list[Node] = []
-        self.must_not_match: Node | None = None
-        self.ref = ""
-        self.referred: Node | None = None
-        self.canonical: str | None = None
+
+    def prop(self, name: str) -> Node:
+        """The schema of property ``name`` (which must exist), built on first use."""
+        return self.loader.load(self.props_raw[name], self.doc, f"{self.ptr}/properties/{_escape(name)}")
+
+    @property
+    def properties(self) -> dict[str, Node]:
+        """Every property schema, by name."""
+        return {name: self.prop(name) for name in self.props_raw}
 
     @property
     def has_default(self) -> bool:

@@ -79,41 +79,90 @@ RULES: tuple[Rule, ...] = (
     _R("DEPENDENCY_ARRAY_CHANGED", "Checks that a property dependency list is unchanged.", "Keep the list."),
     _R("DEPENDENCY_SCHEMA_ADDED", "Checks that no schema dependency is added.", "Do not add it."),
     _R("DEPENDENCY_SCHEMA_REMOVED", "Checks whether a schema dependency was removed (compatible).", None),
-    _R("PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", "Checks that no typed property is added to an open object.",
-       "Close the old object, or use a new name covered by patternProperties."),
-    _R("REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", "Checks that no required property is added to an "
-       "open object.", "Close the old object first."),
-    _R("REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL", "Checks that no required property "
-       "with a default is added to an open object.", "Close the old object first."),
-    _R("OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", "Checks that no optional typed property is added to "
-       "an open object.", "Close the old object first."),
-    _R("PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL", "Checks whether an any-value property was "
-       "added to an open object (compatible).", None),
-    _R("REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL", "Checks that no required property without a "
-       "default is added to a closed object.", "Make it optional or give it a default."),
-    _R("REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL", "Checks whether a required property "
-       "with a default was added to a closed object (compatible).", None),
-    _R("OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL", "Checks whether an optional property was added to "
-       "a closed object (compatible).", None),
-    _R("PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL", "Checks whether a property was removed from an open "
-       "object (compatible).", None),
-    _R("PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL", "Checks whether a forbidden property was "
-       "removed from a closed object (compatible).", None),
-    _R("PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", "Checks that no property is removed from a closed "
-       "object.", "Keep the property, or open the object."),
-    _R("PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", "Checks whether a removed property is "
-       "still accepted by patternProperties or additionalProperties (compatible).", None),
-    _R("PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", "Checks that a removed property is "
-       "still accepted by patternProperties or additionalProperties.", "Keep the property."),
-    _R("PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", "Checks whether an added property "
-       "accepts what patternProperties or additionalProperties accepted (compatible).", None),
-    _R("PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", "Checks that an added property accepts "
-       "what patternProperties or additionalProperties accepted.", "Widen the new property."),
+    _R(
+        "PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL",
+        "Checks that no typed property is added to an open object.",
+        "Close the old object, or use a new name covered by patternProperties.",
+    ),
+    _R(
+        "REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL",
+        "Checks that no required property is added to an open object.",
+        "Close the old object first.",
+    ),
+    _R(
+        "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL",
+        "Checks that no required property with a default is added to an open object.",
+        "Close the old object first.",
+    ),
+    _R(
+        "OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL",
+        "Checks that no optional typed property is added to an open object.",
+        "Close the old object first.",
+    ),
+    _R(
+        "PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL",
+        "Checks whether an any-value property was added to an open object (compatible).",
+        None,
+    ),
+    _R(
+        "REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL",
+        "Checks that no required property without a default is added to a closed object.",
+        "Make it optional or give it a default.",
+    ),
+    _R(
+        "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL",
+        "Checks whether a required property with a default was added to a closed object (compatible).",
+        None,
+    ),
+    _R(
+        "OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL",
+        "Checks whether an optional property was added to a closed object (compatible).",
+        None,
+    ),
+    _R(
+        "PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL",
+        "Checks whether a property was removed from an open object (compatible).",
+        None,
+    ),
+    _R(
+        "PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL",
+        "Checks whether a forbidden property was removed from a closed object (compatible).",
+        None,
+    ),
+    _R(
+        "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL",
+        "Checks that no property is removed from a closed object.",
+        "Keep the property, or open the object.",
+    ),
+    _R(
+        "PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+        "Checks whether a removed property is "
+        "still accepted by patternProperties or additionalProperties (compatible).",
+        None,
+    ),
+    _R(
+        "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+        "Checks that a removed property is still accepted by patternProperties or additionalProperties.",
+        "Keep the property.",
+    ),
+    _R(
+        "PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+        "Checks whether an added property "
+        "accepts what patternProperties or additionalProperties accepted (compatible).",
+        None,
+    ),
+    _R(
+        "PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+        "Checks that an added property accepts what patternProperties or additionalProperties accepted.",
+        "Widen the new property.",
+    ),
     _R("RESERVED_PROPERTY_REMOVED", "Checks that reserved property names stay reserved.", "Keep it reserved."),
-    _R("RESERVED_PROPERTY_CONFLICTS_WITH_PROPERTY", "Checks that no property uses a reserved name.",
-       "Rename the property."),
-    _R("UNEVALUATED_PROPERTIES_ADDED", "Checks whether unevaluated properties became allowed (compatible).",
-       None),
+    _R(
+        "RESERVED_PROPERTY_CONFLICTS_WITH_PROPERTY",
+        "Checks that no property uses a reserved name.",
+        "Rename the property.",
+    ),
+    _R("UNEVALUATED_PROPERTIES_ADDED", "Checks whether unevaluated properties became allowed (compatible).", None),
     _R("UNEVALUATED_PROPERTIES_REMOVED", "Checks that unevaluated properties stay allowed.", "Keep them."),
     _R("UNEVALUATED_PROPERTIES_EXTENDED", "Checks whether the unevaluatedProperties schema was dropped.", None),
     _R("UNEVALUATED_PROPERTIES_NARROWED", "Checks that no unevaluatedProperties schema is added.", "Leave it."),
@@ -143,39 +192,74 @@ RULES: tuple[Rule, ...] = (
     _R("UNEVALUATED_ITEMS_REMOVED", "Checks that unevaluated items stay allowed.", "Keep them allowed."),
     _R("UNEVALUATED_ITEMS_EXTENDED", "Checks whether the unevaluatedItems schema was dropped.", None),
     _R("UNEVALUATED_ITEMS_NARROWED", "Checks that no unevaluatedItems schema is added.", "Leave it open."),
-    _R("ITEM_ADDED_TO_OPEN_CONTENT_MODEL", "Checks that no typed tuple item is added to an open array.",
-       "Close the old tuple first."),
-    _R("ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL", "Checks whether an any-value tuple item was "
-       "added to an open array (compatible).", None),
-    _R("ITEM_ADDED_TO_CLOSED_CONTENT_MODEL", "Checks whether a tuple item was added to a closed array "
-       "(compatible).", None),
-    _R("ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL", "Checks whether a tuple item was removed from an open array "
-       "(compatible).", None),
-    _R("ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL", "Checks whether a forbidden tuple item was "
-       "removed from a closed array (compatible).", None),
-    _R("ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL", "Checks that no tuple item is removed from a closed array.",
-       "Keep the item, or open the array."),
-    _R("ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", "Checks whether a removed tuple item is "
-       "still accepted by additionalItems (compatible).", None),
-    _R("ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", "Checks that a removed tuple item is "
-       "still accepted by additionalItems.", "Keep the item."),
-    _R("ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", "Checks whether an added tuple item accepts "
-       "what additionalItems accepted (compatible).", None),
-    _R("ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", "Checks that an added tuple item accepts "
-       "what additionalItems accepted.", "Widen the new item."),
+    _R(
+        "ITEM_ADDED_TO_OPEN_CONTENT_MODEL",
+        "Checks that no typed tuple item is added to an open array.",
+        "Close the old tuple first.",
+    ),
+    _R(
+        "ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL",
+        "Checks whether an any-value tuple item was added to an open array (compatible).",
+        None,
+    ),
+    _R(
+        "ITEM_ADDED_TO_CLOSED_CONTENT_MODEL",
+        "Checks whether a tuple item was added to a closed array (compatible).",
+        None,
+    ),
+    _R(
+        "ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL",
+        "Checks whether a tuple item was removed from an open array (compatible).",
+        None,
+    ),
+    _R(
+        "ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL",
+        "Checks whether a forbidden tuple item was removed from a closed array (compatible).",
+        None,
+    ),
+    _R(
+        "ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL",
+        "Checks that no tuple item is removed from a closed array.",
+        "Keep the item, or open the array.",
+    ),
+    _R(
+        "ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+        "Checks whether a removed tuple item is still accepted by additionalItems (compatible).",
+        None,
+    ),
+    _R(
+        "ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+        "Checks that a removed tuple item is still accepted by additionalItems.",
+        "Keep the item.",
+    ),
+    _R(
+        "ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+        "Checks whether an added tuple item accepts what additionalItems accepted (compatible).",
+        None,
+    ),
+    _R(
+        "ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+        "Checks that an added tuple item accepts what additionalItems accepted.",
+        "Widen the new item.",
+    ),
     _R("ENUM_ARRAY_EXTENDED", "Checks whether enum values were added (compatible).", None),
     _R("ENUM_ARRAY_NARROWED", "Checks that no enum value is removed.", "Keep every old value."),
     _R("ENUM_ARRAY_CHANGED", "Checks that enum or const values are not replaced.", "Keep every old value."),
-    _R("COMBINED_TYPE_EXTENDED", "Checks whether a combination became less strict, such as oneOf to anyOf.",
-       None),
-    _R("COMBINED_TYPE_CHANGED", "Checks that allOf/anyOf/oneOf is not changed to a stricter kind.",
-       "Keep the combination keyword."),
+    _R("COMBINED_TYPE_EXTENDED", "Checks whether a combination became less strict, such as oneOf to anyOf.", None),
+    _R(
+        "COMBINED_TYPE_CHANGED",
+        "Checks that allOf/anyOf/oneOf is not changed to a stricter kind.",
+        "Keep the combination keyword.",
+    ),
     _R("PRODUCT_TYPE_EXTENDED", "Checks that no sub-schema is added to allOf.", "Do not add to allOf."),
     _R("PRODUCT_TYPE_NARROWED", "Checks whether an allOf sub-schema was removed (compatible).", None),
     _R("SUM_TYPE_EXTENDED", "Checks whether an anyOf/oneOf alternative was added (compatible).", None),
     _R("SUM_TYPE_NARROWED", "Checks that no anyOf/oneOf alternative is removed.", "Keep every alternative."),
-    _R("COMBINED_TYPE_SUBSCHEMAS_CHANGED", "Checks that every old sub-schema of a combination is matched by "
-       "a compatible new one.", "Change sub-schemas only compatibly."),
+    _R(
+        "COMBINED_TYPE_SUBSCHEMAS_CHANGED",
+        "Checks that every old sub-schema of a combination is matched by a compatible new one.",
+        "Change sub-schemas only compatibly.",
+    ),
     _R("NOT_TYPE_EXTENDED", "Checks that a not-schema does not exclude more.", "Exclude less, not more."),
     _R("NOT_TYPE_NARROWED", "Checks whether a not-schema excludes less (compatible).", None),
 )
@@ -183,30 +267,76 @@ RULES: tuple[Rule, ...] = (
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
 
 COMPATIBLE_CHANGES: frozenset[str] = frozenset(
-    """ID_CHANGED DESCRIPTION_CHANGED TITLE_CHANGED DEFAULT_CHANGED SCHEMA_REMOVED TYPE_EXTENDED
-    MAX_LENGTH_INCREASED MAX_LENGTH_REMOVED MIN_LENGTH_DECREASED MIN_LENGTH_REMOVED PATTERN_REMOVED
-    MAXIMUM_INCREASED MAXIMUM_REMOVED MINIMUM_DECREASED MINIMUM_REMOVED EXCLUSIVE_MAXIMUM_INCREASED
-    EXCLUSIVE_MAXIMUM_REMOVED EXCLUSIVE_MINIMUM_DECREASED EXCLUSIVE_MINIMUM_REMOVED MULTIPLE_OF_REDUCED
-    MULTIPLE_OF_REMOVED REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED REQUIRED_ATTRIBUTE_REMOVED
-    DEPENDENCY_ARRAY_NARROWED DEPENDENCY_ARRAY_REMOVED DEPENDENCY_SCHEMA_REMOVED MAX_PROPERTIES_INCREASED
-    MAX_PROPERTIES_REMOVED MIN_PROPERTIES_DECREASED MIN_PROPERTIES_REMOVED ADDITIONAL_PROPERTIES_ADDED
-    ADDITIONAL_PROPERTIES_EXTENDED PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL
-    REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL
-    PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL
-    PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-    PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL MAX_ITEMS_INCREASED MAX_ITEMS_REMOVED
-    MIN_ITEMS_DECREASED MIN_ITEMS_REMOVED UNIQUE_ITEMS_REMOVED ADDITIONAL_ITEMS_ADDED ADDITIONAL_ITEMS_EXTENDED
-    ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL ITEM_ADDED_TO_CLOSED_CONTENT_MODEL
-    ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL
-    ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-    ENUM_ARRAY_EXTENDED COMBINED_TYPE_EXTENDED PRODUCT_TYPE_NARROWED SUM_TYPE_EXTENDED NOT_TYPE_NARROWED""".split()
+    [
+        "ID_CHANGED",
+        "DESCRIPTION_CHANGED",
+        "TITLE_CHANGED",
+        "DEFAULT_CHANGED",
+        "SCHEMA_REMOVED",
+        "TYPE_EXTENDED",
+        "MAX_LENGTH_INCREASED",
+        "MAX_LENGTH_REMOVED",
+        "MIN_LENGTH_DECREASED",
+        "MIN_LENGTH_REMOVED",
+        "PATTERN_REMOVED",
+        "MAXIMUM_INCREASED",
+        "MAXIMUM_REMOVED",
+        "MINIMUM_DECREASED",
+        "MINIMUM_REMOVED",
+        "EXCLUSIVE_MAXIMUM_INCREASED",
+        "EXCLUSIVE_MAXIMUM_REMOVED",
+        "EXCLUSIVE_MINIMUM_DECREASED",
+        "EXCLUSIVE_MINIMUM_REMOVED",
+        "MULTIPLE_OF_REDUCED",
+        "MULTIPLE_OF_REMOVED",
+        "REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED",
+        "REQUIRED_ATTRIBUTE_REMOVED",
+        "DEPENDENCY_ARRAY_NARROWED",
+        "DEPENDENCY_ARRAY_REMOVED",
+        "DEPENDENCY_SCHEMA_REMOVED",
+        "MAX_PROPERTIES_INCREASED",
+        "MAX_PROPERTIES_REMOVED",
+        "MIN_PROPERTIES_DECREASED",
+        "MIN_PROPERTIES_REMOVED",
+        "ADDITIONAL_PROPERTIES_ADDED",
+        "ADDITIONAL_PROPERTIES_EXTENDED",
+        "PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL",
+        "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL",
+        "OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL",
+        "PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL",
+        "PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL",
+        "PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+        "PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+        "MAX_ITEMS_INCREASED",
+        "MAX_ITEMS_REMOVED",
+        "MIN_ITEMS_DECREASED",
+        "MIN_ITEMS_REMOVED",
+        "UNIQUE_ITEMS_REMOVED",
+        "ADDITIONAL_ITEMS_ADDED",
+        "ADDITIONAL_ITEMS_EXTENDED",
+        "ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL",
+        "ITEM_ADDED_TO_CLOSED_CONTENT_MODEL",
+        "ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL",
+        "ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL",
+        "ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+        "ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+        "ENUM_ARRAY_EXTENDED",
+        "COMBINED_TYPE_EXTENDED",
+        "PRODUCT_TYPE_NARROWED",
+        "SUM_TYPE_EXTENDED",
+        "NOT_TYPE_NARROWED",
+    ]
 )
 """Confluent's ``SchemaDiff.COMPATIBLE_CHANGES`` (STRICT policy), verbatim."""
 
 COMPATIBLE_CHANGES_LENIENT: frozenset[str] = COMPATIBLE_CHANGES | frozenset(
-    """ADDITIONAL_PROPERTIES_NARROWED ADDITIONAL_PROPERTIES_REMOVED PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL
-    PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-    PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL""".split()
+    [
+        "ADDITIONAL_PROPERTIES_NARROWED",
+        "ADDITIONAL_PROPERTIES_REMOVED",
+        "PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL",
+        "PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+        "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+    ]
 )
 """Confluent's ``COMPATIBLE_CHANGES_LENIENT``: STRICT plus the open-content-model changes."""
 

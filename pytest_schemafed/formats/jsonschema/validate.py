@@ -13,6 +13,7 @@ with one cached validator per draft and reports the best error.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 __all__ = ["looks_valid", "meta_errors"]
@@ -24,7 +25,7 @@ _COUNTS = frozenset(
 _NUMBERS = frozenset(("maximum", "minimum"))
 _STRINGS = frozenset(("$id", "$schema", "$ref", "$comment", "title", "description", "pattern", "format", "$anchor"))
 _STRINGS |= frozenset(("contentMediaType", "contentEncoding", "$dynamicRef", "$dynamicAnchor", "$recursiveRef"))
-_SCHEMA_VALUED = frozenset(("additionalItems", "additionalProperties", "not", "contains", "propertyNames"))
+_SCHEMA_VALUED = frozenset(("not", "contains", "propertyNames"))
 _SCHEMA_VALUED |= frozenset(("if", "then", "else", "unevaluatedItems", "unevaluatedProperties", "contentSchema"))
 _SCHEMA_MAPS = frozenset(("properties", "patternProperties", "definitions", "$defs", "dependentSchemas"))
 _SCHEMA_LISTS = frozenset(("allOf", "anyOf", "oneOf", "prefixItems"))
@@ -36,80 +37,136 @@ def looks_valid(schema: Any, draft: int) -> bool:
 
     ``False`` means "not sure": call :func:`meta_errors` for the verdict.
     """
-    if isinstance(schema, bool):
+    if schema is True or schema is False:
         return draft >= 6
-    if not isinstance(schema, dict):
+    if type(schema) is not dict:
         return False
+    checks = _CHECKS
     for key, value in schema.items():
-        if key in _STRINGS:
-            if not isinstance(value, str):
-                return False
-        elif key in _COUNTS:
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                return False
-        elif key in _NUMBERS:
-            if not _is_number(value):
-                return False
-        elif key == "exclusiveMaximum" or key == "exclusiveMinimum":
-            if not (isinstance(value, bool) if draft == 4 else _is_number(value)):
-                return False
-        elif key == "multipleOf":
-            if not _is_number(value) or value <= 0:
-                return False
-        elif key in _SCHEMA_VALUED:
-            if not _subschema(value, draft, key):
-                return False
-        elif key in _SCHEMA_MAPS:
-            if not isinstance(value, dict) or not all(looks_valid(v, draft) for v in value.values()):
-                return False
-        elif key in _SCHEMA_LISTS:
-            if not isinstance(value, list) or not value or not all(looks_valid(v, draft) for v in value):
-                return False
-        elif key in _BOOLEANS:
-            if not isinstance(value, bool):
-                return False
-        elif not _special(key, value, draft):
+        check = checks.get(key)
+        if check is not None and not check(value, draft):
             return False
     return True
 
 
-def _special(key: str, value: Any, draft: int) -> bool:
-    if key == "type":
-        if isinstance(value, str):
-            return value in _SIMPLE_TYPES
-        return (
-            isinstance(value, list)
-            and bool(value)
-            and all(isinstance(t, str) and t in _SIMPLE_TYPES for t in value)
-            and len(set(value)) == len(value)
-        )
-    if key == "items":
-        if isinstance(value, list):
-            return draft < 2020 and all(looks_valid(v, draft) for v in value)
-        return _subschema(value, draft, key)
-    if key == "required":
-        return _string_set(value, allow_empty=draft >= 6)
-    if key == "enum":
-        return isinstance(value, list) and bool(value) and _unique(value)
-    if key == "dependencies" or key == "dependentRequired":
-        if not isinstance(value, dict):
-            return False
-        for dep in value.values():
-            if isinstance(dep, list):
-                if not _string_set(dep, allow_empty=draft >= 6):
-                    return False
-            elif key == "dependentRequired" or not looks_valid(dep, draft):
-                return False
-        return True
-    if key == "examples":
-        return isinstance(value, list)
-    return key not in ("$vocabulary",)
+def _string(value: Any, draft: int) -> bool:
+    return type(value) is str
 
 
-def _subschema(value: Any, draft: int, key: str) -> bool:
-    if isinstance(value, bool):
-        return draft >= 6 or key in ("additionalItems", "additionalProperties")
+def _count(value: Any, draft: int) -> bool:
+    return type(value) is int and value >= 0
+
+
+def _number(value: Any, draft: int) -> bool:
+    return type(value) is int or type(value) is float
+
+
+def _exclusive(value: Any, draft: int) -> bool:
+    return type(value) is bool if draft == 4 else _number(value, draft)
+
+
+def _multiple_of(value: Any, draft: int) -> bool:
+    return _number(value, draft) and value > 0
+
+
+def _schema(value: Any, draft: int) -> bool:
     return looks_valid(value, draft)
+
+
+def _schema_or_bool(value: Any, draft: int) -> bool:
+    return type(value) is bool or looks_valid(value, draft)
+
+
+def _schema_map(value: Any, draft: int) -> bool:
+    if type(value) is not dict:
+        return False
+    return all(looks_valid(sub, draft) for sub in value.values())
+
+
+def _schema_list(value: Any, draft: int) -> bool:
+    if type(value) is not list or not value:
+        return False
+    return all(looks_valid(sub, draft) for sub in value)
+
+
+def _boolean(value: Any, draft: int) -> bool:
+    return type(value) is bool
+
+
+def _type(value: Any, draft: int) -> bool:
+    if type(value) is str:
+        return value in _SIMPLE_TYPES
+    return (
+        type(value) is list
+        and bool(value)
+        and all(type(t) is str and t in _SIMPLE_TYPES for t in value)
+        and len(set(value)) == len(value)
+    )
+
+
+def _items(value: Any, draft: int) -> bool:
+    if type(value) is list:
+        return draft < 2020 and all(looks_valid(v, draft) for v in value)
+    return looks_valid(value, draft)
+
+
+def _required(value: Any, draft: int) -> bool:
+    return _string_set(value, allow_empty=draft >= 6)
+
+
+def _enum(value: Any, draft: int) -> bool:
+    if type(value) is not list:
+        return False
+    return draft >= 6 or (bool(value) and _unique(value))
+
+
+def _dependencies(value: Any, draft: int) -> bool:
+    if type(value) is not dict:
+        return False
+    for dep in value.values():
+        if type(dep) is list:
+            if not _string_set(dep, allow_empty=draft >= 6):
+                return False
+        elif not looks_valid(dep, draft):
+            return False
+    return True
+
+
+def _dependent_required(value: Any, draft: int) -> bool:
+    return type(value) is dict and all(_string_set(v, allow_empty=True) for v in value.values())
+
+
+def _array(value: Any, draft: int) -> bool:
+    return type(value) is list
+
+
+def _unknown(value: Any, draft: int) -> bool:
+    return False
+
+
+_CHECKS: dict[str, Callable[[Any, int], bool]] = {
+    **dict.fromkeys(_STRINGS, _string),
+    **dict.fromkeys(_COUNTS, _count),
+    **dict.fromkeys(_NUMBERS, _number),
+    "exclusiveMaximum": _exclusive,
+    "exclusiveMinimum": _exclusive,
+    "multipleOf": _multiple_of,
+    **dict.fromkeys(_SCHEMA_VALUED, _schema),
+    "additionalItems": _schema_or_bool,
+    "additionalProperties": _schema_or_bool,
+    **dict.fromkeys(_SCHEMA_MAPS, _schema_map),
+    **dict.fromkeys(_SCHEMA_LISTS, _schema_list),
+    **dict.fromkeys(_BOOLEANS, _boolean),
+    "type": _type,
+    "items": _items,
+    "required": _required,
+    "enum": _enum,
+    "dependencies": _dependencies,
+    "dependentRequired": _dependent_required,
+    "examples": _array,
+    "$vocabulary": _unknown,
+}
+"""Keyword -> check of its value; keywords not listed are free (as in the meta-schemas)."""
 
 
 def _is_number(value: Any) -> bool:
@@ -132,7 +189,7 @@ def _unique(values: list[Any]) -> bool:
     return len(set(frozen)) == len(frozen)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _validator(draft: int) -> Any:
     import jsonschema
 
