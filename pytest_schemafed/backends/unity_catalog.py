@@ -1,0 +1,391 @@
+"""Backend ``type: unity_catalog``: lakehouse tables (Databricks or open-source Unity Catalog).
+
+A subject maps to a table ``catalog.schema.table`` through ``tables:`` (a map
+``subject -> full name``, or a template such as ``main.events.{stem}``; placeholders
+``{subject}``, ``{stem}``, ``{topic}`` (the subject without ``-value``/``-key``),
+``{name}`` (the record name) and ``{dir}``). A table is not a history of the local
+format, so this backend judges itself: it reads the table
+(``GET /api/2.1/unity-catalog/tables/{full_name}``), builds the table model from the
+columns' ``type_json`` (:mod:`pytest_schemafed.tables.spark`), maps the parsed local
+schema onto table columns as Spark would, and applies the table evolution rules
+(:mod:`pytest_schemafed.tables.rules`). A table that does not exist is a new subject.
+
+Requests: when at least ``list_threshold`` (default 3) subjects map into one
+``catalog.schema``, :meth:`prepare` lists that schema's tables once
+(``GET /api/2.1/unity-catalog/tables?catalog_name=&schema_name=``, following
+``next_page_token``; pages may be empty) instead of one ``GET`` per table.
+
+Auth: a personal access token (``auth: {token: ...}``, sent as a bearer token) or OAuth
+machine-to-machine (``auth: {client_id, client_secret}``): ``POST {url}/oidc/v1/token``
+with ``grant_type=client_credentials`` and ``scope=all-apis``, the client id and secret
+as HTTP basic auth; the token is cached until shortly before it expires.
+"""
+
+from __future__ import annotations
+
+import base64
+import string
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import PurePosixPath
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+import httpx
+
+from ..errors import (
+    BackendAuthError,
+    BackendError,
+    BackendProtocolError,
+    ConfigError,
+    SchemafedError,
+    SubjectNotFound,
+)
+from ..model import Check, History, Outcome, Verdict
+from ..secrets import register_secret, scrub
+from ..tables import LocalMappingError, TableSchema, UnsupportedType, judge_table, local_table
+from ..tables.spark import table_from_info
+from .base import Backend, BackendSpec, Judge, Option, RunContext
+from .http import AuthSettings, HttpClient, HttpSettings, _OAuthToken, reveal, safe_url
+
+__all__ = ["UnityCatalogBackend"]
+
+API = "api/2.1/unity-catalog"
+NEW_TABLE_CODES = frozenset({"TABLE_DOES_NOT_EXIST", "TABLE_NOT_FOUND", "NOT_FOUND", "RESOURCE_DOES_NOT_EXIST"})
+MISSING_PARENT_CODES = frozenset({"SCHEMA_DOES_NOT_EXIST", "CATALOG_DOES_NOT_EXIST", "SCHEMA_NOT_FOUND",
+                                  "CATALOG_NOT_FOUND"})
+_MAX_PAGES = 10_000
+
+_AUTH_KEYS: Mapping[str, Option] = {
+    "token": Option(str, secret=True, doc="a Databricks personal access token (or an OSS server's token)"),
+    "client_id": Option(str, doc="OAuth M2M: the service principal's client id"),
+    "client_secret": Option(str, secret=True, doc="OAuth M2M: the service principal's secret"),
+    "token_url": Option(str, doc="OAuth M2M: token endpoint (default {url}/oidc/v1/token)"),
+    "scope": Option(str, doc="OAuth M2M: scope (default all-apis)"),
+}
+
+
+class _BasicAuthToken(_OAuthToken):
+    """Databricks' client-credentials flow: client id and secret sent as HTTP basic auth."""
+
+    def _fetch(self, client: HttpClient) -> tuple[str, float]:
+        import time
+
+        auth = self.auth
+        assert auth.token_url is not None
+        raw = f"{auth.client_id}:{reveal(auth.client_secret)}".encode()
+        basic = "Basic " + base64.b64encode(raw).decode()
+        register_secret(basic.removeprefix("Basic "))
+        url = safe_url(auth.token_url)
+        backend_id = client.settings.backend_id
+        response = client.send_raw("POST", auth.token_url, authenticate=False, headers={"Authorization": basic},
+                                   data={"grant_type": "client_credentials", "scope": auth.scope or "all-apis"})
+        if response.status_code in (400, 401, 403):
+            raise client.latch(BackendAuthError(
+                f"the OAuth token endpoint {url} refused the client credentials (HTTP {response.status_code}); "
+                "check auth.client_id and auth.client_secret (a service principal's OAuth secret)",
+                backend_id=backend_id, url=url))
+        if response.status_code != 200:
+            raise BackendError(f"the OAuth token endpoint {url} answered HTTP {response.status_code}",
+                               backend_id=backend_id, url=url)
+        try:
+            body = response.json()
+            token = str(body["access_token"])
+            lifetime = float(body.get("expires_in") or 3600)
+        except (ValueError, KeyError, TypeError):
+            raise BackendProtocolError(f"the OAuth token endpoint {url} gave no access_token",
+                                       backend_id=backend_id, url=url) from None
+        register_secret(token)
+        return token, time.monotonic() + max(lifetime - min(60.0, lifetime / 10), 0.0)
+
+
+def _error_code(response: httpx.Response) -> tuple[str, str]:
+    """(error_code, message) of a Unity Catalog error answer; ``("", text)`` when not JSON."""
+    try:
+        body = response.json()
+    except ValueError:
+        return "", scrub(response.text.strip())[:200]
+    if not isinstance(body, dict):
+        return "", scrub(str(body))[:200]
+    code = str(body.get("error_code") or "")
+    message = scrub(str(body.get("message") or ""))[:300]
+    for detail in body.get("details") or ():
+        reason = detail.get("reason") if isinstance(detail, dict) else None
+        if code == "NOT_FOUND" and isinstance(reason, str) and reason:
+            code = reason
+    return code, message
+
+
+def _parent_missing(code: str, message: str) -> bool:
+    lowered = message.lower()
+    return code in MISSING_PARENT_CODES or lowered.startswith(("schema not found", "catalog not found")) or (
+        code == "NOT_FOUND" and ("schema" in lowered or "catalog" in lowered) and "table" not in lowered)
+
+
+class UnityCatalogBackend(Backend):
+    """Unity Catalog tables as subjects, judged by the table evolution rules (module docstring).
+
+    :param transport: an httpx transport to use instead of the network (tests).
+    :param sleep: replaces ``time.sleep`` between retries (tests).
+    """
+
+    type_name: ClassVar[str] = "unity_catalog"
+    options: ClassVar[Mapping[str, Option]] = {
+        "url": Option(str, required=True, doc="workspace URL (https://dbc-....cloud.databricks.com) or OSS server"),
+        "auth": Option(dict, keys=_AUTH_KEYS, doc="{token} or OAuth M2M {client_id, client_secret}"),
+        "tables": Option((dict, str), doc="subject -> catalog.schema.table, or a template like main.events.{stem}"),
+        "table_template": Option(str, doc="template for subjects not in tables, e.g. main.events.{topic}"),
+        "list_threshold": Option(int, doc="list a schema's tables once when this many subjects map into it "
+                                          "(default 3)"),
+        "page_size": Option(int, doc="max_results per listing page (default: the server's)"),
+        "timeout": Option((float, dict), keys={"connect": Option(float), "read": Option(float)},
+                          doc="seconds; a number or {connect, read} (default 10 / 30)"),
+        "retries": Option(int, doc="retries on connect errors, 429 and 5xx (default 3)"),
+        "verify": Option(bool, doc="verify the TLS certificate (default true)"),
+        "ca_bundle": Option(str, doc="CA file to verify the server's certificate with"),
+    }
+
+    def __init__(
+        self,
+        spec: BackendSpec,
+        context: RunContext,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        super().__init__(spec, context)
+        opts = spec.options
+        url = opts.get("url")
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            raise ConfigError("expected url: https://<workspace host> (or the OSS server's http(s)://host:port)",
+                              source=spec.source or None, key=f"registries[{spec.id}].url")
+        self.url = url.rstrip("/")
+        self.max_in_flight = int(opts.get("max_in_flight") or 8)
+        tables = opts.get("tables")
+        self.table_map: dict[str, str] = {str(k): str(v) for k, v in tables.items()} \
+            if isinstance(tables, Mapping) else {}
+        template = tables if isinstance(tables, str) else opts.get("table_template")
+        self.template: str | None = str(template) if template else None
+        self.list_threshold = max(1, int(opts.get("list_threshold") or 3))
+        self.page_size = opts.get("page_size")
+        self.http = HttpClient(self._settings(transport, sleep))
+        if self.http.settings.auth.kind == "oauth":
+            self.http._oauth = _BasicAuthToken(self.http.settings.auth)
+        self._listed: dict[tuple[str, str], dict[str, Mapping[str, Any]]] = {}
+        self._parent_errors: dict[tuple[str, str], str] = {}
+
+    def _settings(self, transport: httpx.BaseTransport | None,
+                  sleep: Callable[[float], None] | None) -> HttpSettings:
+        opts = self.spec.options
+        raw_auth = dict(opts.get("auth") or {})
+        if raw_auth.get("client_id") or raw_auth.get("client_secret"):
+            raw_auth.setdefault("token_url", f"{self.url}/oidc/v1/token")
+            raw_auth.setdefault("scope", "all-apis")
+        timeout = opts.get("timeout")
+        connect, read = 10.0, 30.0
+        if isinstance(timeout, (int, float)):
+            connect = read = float(timeout)
+        elif isinstance(timeout, Mapping):
+            connect, read = float(timeout.get("connect", connect)), float(timeout.get("read", read))
+        ca_bundle = opts.get("ca_bundle")
+        extra: dict[str, Any] = {"sleep": sleep} if sleep is not None else {}
+        return HttpSettings(
+            base_url=self.url, backend_id=self.id,
+            auth=AuthSettings.from_options(raw_auth, backend_id=self.id),
+            connect_timeout=connect, read_timeout=read, verify=bool(opts.get("verify", True)),
+            ca_bundle=str(self.context.rootdir / str(ca_bundle)) if ca_bundle else None,
+            retries=int(opts.get("retries", 3)), max_connections=max(self.max_in_flight, 4),
+            transport=transport, **extra,
+        )
+
+    # ------------------------------------------------------------------ naming
+    def table_name(self, check: Check) -> str | None:
+        """The full table name ``check``'s subject maps to, lower-cased; ``None`` when unmapped.
+
+        :raises ConfigError: a name without three parts, or a template with an unknown placeholder.
+        """
+        subject = check.subject
+        source = check.source
+        name = next((self.table_map[k] for k in (subject, source.stem, source.relpath) if k in self.table_map), None)
+        key = f"registries[{self.id}].tables"
+        if name is None and self.template:
+            topic = subject.removesuffix("-value").removesuffix("-key")
+            values = {"subject": subject, "stem": source.stem, "topic": topic,
+                      "dir": str(PurePosixPath(source.relpath).parent), "name": self._record_name(check)}
+            fields = {f for _, f, _, _ in string.Formatter().parse(self.template) if f}
+            unknown = sorted(fields - set(values))
+            if unknown:
+                raise ConfigError(f"unknown placeholder {{{unknown[0]}}} in {self.template!r}; use {{subject}}, "
+                                  "{stem}, {topic}, {name} or {dir}", source=self.spec.source or None, key=key)
+            name = self.template.format(**values)
+        if name is None:
+            return None
+        parts = name.split(".")
+        if len(parts) != 3 or not all(p.strip() for p in parts):
+            raise ConfigError(f"table name {name!r} for subject {subject!r} must have three parts, "
+                              "catalog.schema.table (e.g. main.sales.orders)", source=self.spec.source or None,
+                              key=key)
+        return ".".join(p.strip() for p in parts).lower()
+
+    def _record_name(self, check: Check) -> str:
+        try:
+            fmt = self.context.registry.format(check.source.format)
+            parsed = check.source.parsed
+            return (fmt.record_name(parsed) if parsed is not None else None) or check.source.stem
+        except KeyError:
+            return check.source.stem
+
+    # --------------------------------------------------------------- fetching
+    def prepare(self, checks: Sequence[Check]) -> None:
+        """List each ``catalog.schema`` that at least ``list_threshold`` checks map into, once."""
+        groups: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for check in checks:
+            try:
+                name = self.table_name(check)
+            except ConfigError:
+                continue
+            if name is not None:
+                catalog, schema, table = name.split(".")
+                groups[(catalog, schema)].add(table)
+        for (catalog, schema), names in groups.items():
+            if len(names) < self.list_threshold or (catalog, schema) in self._listed:
+                continue
+            try:
+                self._listed[(catalog, schema)] = self._list(catalog, schema)
+            except BackendAuthError:
+                raise
+            except SubjectNotFound as exc:
+                self._parent_errors[(catalog, schema)] = exc.message
+            except BackendError:
+                continue  # the tables are then read one by one, and fail one by one if need be
+
+    def _list(self, catalog: str, schema: str) -> dict[str, Mapping[str, Any]]:
+        tables: dict[str, Mapping[str, Any]] = {}
+        token: str | None = None
+        seen: set[str] = set()
+        for _ in range(_MAX_PAGES):
+            params: dict[str, Any] = {"catalog_name": catalog, "schema_name": schema}
+            if self.page_size:
+                params["max_results"] = int(self.page_size)
+            if token:
+                params["page_token"] = token
+            response = self.http.request("GET", f"{API}/tables", params=params)
+            if response.status_code == 404:
+                code, message = _error_code(response)
+                if code or message:
+                    raise SubjectNotFound(f"schema {catalog}.{schema} does not exist ({code or message}); "
+                                          "check the table names in tables:")
+            body = self._json(response, f"{API}/tables")
+            for info in body.get("tables") or ():
+                if isinstance(info, Mapping) and info.get("name"):
+                    tables[f"{catalog}.{schema}.{str(info['name']).lower()}"] = info
+            token = body.get("next_page_token") or None
+            if not token or token in seen:
+                return tables
+            seen.add(token)
+        return tables
+
+    def _json(self, response: httpx.Response, path: str) -> dict[str, Any]:
+        shown = safe_url(response.request.url)
+        if response.status_code != 200:
+            code, message = _error_code(response)
+            raise BackendProtocolError(f"HTTP {response.status_code} at {shown}: {code} {message}".rstrip(),
+                                       backend_id=self.id, url=shown)
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise BackendProtocolError(f"{shown} did not answer a JSON object; is the url a Unity Catalog "
+                                       "workspace?", backend_id=self.id, url=shown)
+        return body
+
+    def fetch(self, full_name: str) -> Mapping[str, Any]:
+        """The ``TableInfo`` of ``full_name``, from a listing when one was made.
+
+        :raises SubjectNotFound: the table does not exist (yet).
+        :raises BackendError: the server could not answer, or the schema does not exist.
+        """
+        catalog, schema, _ = full_name.split(".")
+        parent = (catalog, schema)
+        if parent in self._parent_errors:
+            raise BackendError(self._parent_errors[parent], backend_id=self.id)
+        if parent in self._listed:
+            info = self._listed[parent].get(full_name)
+            if info is None:
+                raise SubjectNotFound(f"table {full_name} does not exist yet")
+            return info
+        path = f"{API}/tables/{quote(full_name, safe='.')}"
+        response = self.http.request("GET", path)
+        if response.status_code == 404:
+            code, message = _error_code(response)
+            if code in NEW_TABLE_CODES and not _parent_missing(code, message):
+                raise SubjectNotFound(f"table {full_name} does not exist yet")
+            if code or message.lower().startswith(("schema", "catalog")):
+                raise BackendError(f"{message or code}; check the catalog and schema in tables: ({full_name})",
+                                   backend_id=self.id)
+            raise BackendProtocolError(f"{safe_url(response.request.url)} is not a Unity Catalog tables API "
+                                       "(HTTP 404 without an error_code); check the url", backend_id=self.id)
+        return self._json(response, path)
+
+    def history(self, check: Check) -> History:
+        """Not used: a table is judged by :meth:`evaluate`, not as a history of versions."""
+        raise BackendError("a Unity Catalog table has no version history; it is judged by evaluate()",
+                           backend_id=self.id)
+
+    # -------------------------------------------------------------- judging
+    def evaluate(self, check: Check, judge: Judge) -> Verdict:
+        """Judge whether ``check``'s schema can be written into its table (module docstring)."""
+        level = check.level
+        try:
+            full_name = self.table_name(check)
+        except ConfigError as exc:
+            return Verdict.failed(f"registry {self.id!r}: {exc}", level)
+        if full_name is None:
+            return Verdict.new_subject(level, note=f"subject {check.subject} is not mapped to a table "
+                                                   f"(add it to tables: of registry {self.id!r})")
+        try:
+            info = self.fetch(full_name)
+        except SubjectNotFound as exc:
+            return Verdict.new_subject(level, note=exc.message)
+        try:
+            table = table_from_info(info)
+        except UnsupportedType as exc:
+            column = f"column `{exc.where}` of " if exc.where else ""
+            return Verdict.failed(
+                f"registry {self.id!r}: {column}table {full_name} has type `{exc.type_text}`, which the table "
+                "model does not know; this table cannot be checked (exclude the subject from this registry, "
+                "or report the type)", level)
+        if not table.name or table.name.count(".") != 2:
+            table = TableSchema(full_name, table.columns, table.data_format, table.properties)
+        return self._judge(check, table, level)
+
+    def _judge(self, check: Check, table: TableSchema, level: Any) -> Verdict:
+        source = check.source
+        parsed = source.parsed
+        try:
+            if parsed is None:
+                fmt = self.context.registry.format(source.format)
+                parsed = fmt.parse(source.text, path=source.relpath, references=source.references)
+            local = local_table(parsed)
+        except LocalMappingError as exc:
+            hit = parsed.locate(exc.at) if hasattr(parsed, "locate") else None
+            where = f"{source.relpath}:{hit[0]}" if hit else source.relpath
+            return Verdict.failed(f"{where}: cannot be written into table {table.name}: {exc.message}", level)
+        except (TypeError, KeyError):
+            return Verdict.failed(f"{source.relpath}: {source.format} schemas cannot be compared with a table "
+                                  f"(registry {self.id!r} accepts Avro, JSON Schema, Protobuf and Iceberg files)",
+                                  level)
+        except SchemafedError as exc:
+            return Verdict.failed(str(exc), level)
+        judged = judge_table(table, local)
+        outcome = Outcome.COMPATIBLE if judged.compatible else Outcome.INCOMPATIBLE
+        return Verdict(judged.compatible, judged.findings, outcome, level, (table.name,), notes=judged.notes)
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self.http.close()
+
+    def describe(self) -> str:
+        """``unity_catalog <id> (<url>)``."""
+        return f"{self.type_name} {self.id} ({safe_url(self.url)})"
