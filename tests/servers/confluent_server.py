@@ -134,7 +134,7 @@ class ConfluentTestServer:
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.registry = self  # type: ignore[attr-defined]
         if tls is not None:  # handshake per connection, in the handler thread (see _Server)
-            self._httpd.tls = tls  # type: ignore[attr-defined]
+            self._httpd.tls = tls
         self.scheme = "https" if tls is not None else "http"
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
 
@@ -336,8 +336,8 @@ class ConfluentTestServer:
                 if self.flavour == "karapace":
                     raise self.not_found_route()
                 self.validate(body)
-                versions = list(enumerate(self.versions_of(subject), start=1))
-                chosen = versions if self.level_of(subject).endswith("TRANSITIVE") else versions[-1:]
+                numbered = list(enumerate(self.versions_of(subject), start=1))
+                chosen = numbered if self.level_of(subject).endswith("TRANSITIVE") else numbered[-1:]
                 return self.check(subject, body, chosen, verbose)
         raise self.not_found_route()
 

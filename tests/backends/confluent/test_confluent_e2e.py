@@ -87,8 +87,9 @@ registries:
 """, {})
     result = pytester.runpytest_subprocess("--schemafed-only", "-v", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, failed=2)
-    result.stdout.fnmatch_lines_random(["*schemas/t.avsc::live PASSED*", "*schemas/t.avsc::gone FAILED*",
-                                        "*registry 'gone': cannot connect to http://127.0.0.1:9 (*Connection refused); check the url*"])
+    result.stdout.fnmatch_lines_random([
+        "*schemas/t.avsc::live PASSED*", "*schemas/t.avsc::gone FAILED*",
+        "*registry 'gone': cannot connect to http://127.0.0.1:9 (*Connection refused); check the url*"])
     assert "Traceback" not in result.stdout.str()
 
 
