@@ -21,12 +21,14 @@ hookimpl = pluggy.HookimplMarker("pytest")
 def pytest_schemafed_register_formats(registry: Registry) -> None:
     """Register Avro, JSON Schema, Protobuf and table formats."""
     from .formats.avro import AvroFormat
+    from .formats.iceberg import IcebergFormat
     from .formats.jsonschema import JsonSchemaFormat
     from .formats.protobuf import ProtobufFormat
 
     registry.add_format(AvroFormat())
     registry.add_format(JsonSchemaFormat())
     registry.add_format(ProtobufFormat())
+    registry.add_format(IcebergFormat())
 
 
 @hookimpl
@@ -36,11 +38,13 @@ def pytest_schemafed_register_backends(registry: Registry) -> None:
     from .backends.directory import DirectoryBackend
     from .backends.git import GitBackend
     from .backends.glue import GlueBackend
+    from .backends.unity_catalog import UnityCatalogBackend
 
     registry.add_backend("git", GitBackend)
     registry.add_backend("directory", DirectoryBackend)
     registry.add_backend("confluent", ConfluentBackend)
     registry.add_backend("glue", GlueBackend)
+    registry.add_backend("unity_catalog", UnityCatalogBackend)
 
 
 @hookimpl(trylast=True)
