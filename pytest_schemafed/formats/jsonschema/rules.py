@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from ..base import Rule
 
-__all__ = ["COMPATIBLE_CHANGES", "COMPATIBLE_CHANGES_LENIENT", "RULES", "RULES_BY_ID", "describe"]
+__all__ = [
+    "COMPATIBLE_CHANGES",
+    "COMPATIBLE_CHANGES_LENIENT",
+    "NOT_EMITTED",
+    "RULES",
+    "RULES_BY_ID",
+    "describe",
+]
 
 _R = Rule
 RULES: tuple[Rule, ...] = (
@@ -162,9 +169,17 @@ RULES: tuple[Rule, ...] = (
         "Checks that no property uses a reserved name.",
         "Rename the property.",
     ),
-    _R("UNEVALUATED_PROPERTIES_ADDED", "Checks whether unevaluated properties became allowed (compatible).", None),
+    _R(
+        "UNEVALUATED_PROPERTIES_ADDED",
+        "Checks whether unevaluated properties became allowed (compatible).",
+        "Keep the old constraint; Confluent's strict policy rejects this change.",
+    ),
     _R("UNEVALUATED_PROPERTIES_REMOVED", "Checks that unevaluated properties stay allowed.", "Keep them."),
-    _R("UNEVALUATED_PROPERTIES_EXTENDED", "Checks whether the unevaluatedProperties schema was dropped.", None),
+    _R(
+        "UNEVALUATED_PROPERTIES_EXTENDED",
+        "Checks whether the unevaluatedProperties schema was dropped.",
+        "Keep the old constraint; Confluent's strict policy rejects this change.",
+    ),
     _R("UNEVALUATED_PROPERTIES_NARROWED", "Checks that no unevaluatedProperties schema is added.", "Leave it."),
     _R("MAX_ITEMS_ADDED", "Checks that no maxItems is added to an array.", "Do not add maxItems."),
     _R("MAX_ITEMS_REMOVED", "Checks whether an array's maxItems was removed (compatible).", None),
@@ -175,22 +190,46 @@ RULES: tuple[Rule, ...] = (
     _R("MIN_ITEMS_INCREASED", "Checks that an array's minItems does not grow.", "Keep minItems or lower it."),
     _R("MIN_ITEMS_DECREASED", "Checks whether an array's minItems shrank (compatible).", None),
     _R("MAX_CONTAINS_ADDED", "Checks that no maxContains is added.", "Do not add maxContains."),
-    _R("MAX_CONTAINS_REMOVED", "Checks whether maxContains was removed.", None),
-    _R("MAX_CONTAINS_INCREASED", "Checks whether maxContains grew.", None),
+    _R(
+        "MAX_CONTAINS_REMOVED",
+        "Checks whether maxContains was removed.",
+        "Keep the old constraint; Confluent's strict policy rejects this change.",
+    ),
+    _R(
+        "MAX_CONTAINS_INCREASED",
+        "Checks whether maxContains grew.",
+        "Keep the old constraint; Confluent's strict policy rejects this change.",
+    ),
     _R("MAX_CONTAINS_DECREASED", "Checks that maxContains does not shrink.", "Keep it or raise it."),
     _R("MIN_CONTAINS_ADDED", "Checks that no minContains is added.", "Do not add minContains."),
-    _R("MIN_CONTAINS_REMOVED", "Checks whether minContains was removed.", None),
+    _R(
+        "MIN_CONTAINS_REMOVED",
+        "Checks whether minContains was removed.",
+        "Keep the old constraint; Confluent's strict policy rejects this change.",
+    ),
     _R("MIN_CONTAINS_INCREASED", "Checks that minContains does not grow.", "Keep it or lower it."),
-    _R("MIN_CONTAINS_DECREASED", "Checks whether minContains shrank.", None),
+    _R(
+        "MIN_CONTAINS_DECREASED",
+        "Checks whether minContains shrank.",
+        "Keep the old constraint; Confluent's strict policy rejects this change.",
+    ),
     _R("UNIQUE_ITEMS_ADDED", "Checks that uniqueItems is not added to an array.", "Do not add uniqueItems."),
     _R("UNIQUE_ITEMS_REMOVED", "Checks whether uniqueItems was removed (compatible).", None),
     _R("ADDITIONAL_ITEMS_ADDED", "Checks whether additional items became allowed (compatible).", None),
     _R("ADDITIONAL_ITEMS_REMOVED", "Checks that additional items stay allowed.", "Keep them allowed."),
     _R("ADDITIONAL_ITEMS_EXTENDED", "Checks whether the additionalItems schema was dropped (compatible).", None),
     _R("ADDITIONAL_ITEMS_NARROWED", "Checks that no additionalItems schema is added.", "Leave it open."),
-    _R("UNEVALUATED_ITEMS_ADDED", "Checks whether unevaluated items became allowed (compatible).", None),
+    _R(
+        "UNEVALUATED_ITEMS_ADDED",
+        "Checks whether unevaluated items became allowed (compatible).",
+        "Keep the old constraint; Confluent's strict policy rejects this change.",
+    ),
     _R("UNEVALUATED_ITEMS_REMOVED", "Checks that unevaluated items stay allowed.", "Keep them allowed."),
-    _R("UNEVALUATED_ITEMS_EXTENDED", "Checks whether the unevaluatedItems schema was dropped.", None),
+    _R(
+        "UNEVALUATED_ITEMS_EXTENDED",
+        "Checks whether the unevaluatedItems schema was dropped.",
+        "Keep the old constraint; Confluent's strict policy rejects this change.",
+    ),
     _R("UNEVALUATED_ITEMS_NARROWED", "Checks that no unevaluatedItems schema is added.", "Leave it open."),
     _R(
         "ITEM_ADDED_TO_OPEN_CONTENT_MODEL",
@@ -265,6 +304,20 @@ RULES: tuple[Rule, ...] = (
 )
 
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
+
+NOT_EMITTED: frozenset[str] = frozenset(
+    (
+        # Confluent 8.x splits PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL by required/optional; its
+        # published diff-schema-examples still expect the single id, which is what we emit.
+        "REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL",
+        "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL",
+        "OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL",
+        # Reserved properties come from registry metadata (confluent:reserved), not from the schema.
+        "RESERVED_PROPERTY_REMOVED",
+        "RESERVED_PROPERTY_CONFLICTS_WITH_PROPERTY",
+    )
+)
+"""Ids of Confluent's taxonomy kept for reports but never produced by this differ (see comments)."""
 
 COMPATIBLE_CHANGES: frozenset[str] = frozenset(
     [
