@@ -193,11 +193,16 @@ class ConfluentBackend(Backend):
 
     def subject_level(self, subject: str) -> Level:
         """The subject's own level, else the registry's global level."""
+        level = self._subject_level(subject)
+        return level if level is not None else self._global_level()
+
+    def _subject_level(self, subject: str) -> Level | None:
+        """``GET /config/{s}?defaultToGlobal=true``; ``None`` when the registry does not know the subject."""
         response = self._get(f"config/{self._seg(subject)}", defaultToGlobal="true")
         if response.status_code == 200:
             return self._parse_level(self._json(response), response)
         if response.status_code == 404 and not is_bare_not_found(response):
-            return self._global_level()
+            return None if error_detail(response)[0] == 40401 else self._global_level()
         raise self._unexpected(response)
 
     # ------------------------------------------------------------ history
@@ -338,10 +343,14 @@ class ConfluentBackend(Backend):
     def evaluate(self, check: Check, judge: Judge) -> Verdict:
         """Level, history, references, the registry's verdict, and the local engine's explanation."""
         subject = self.registry_subject(check.subject)
-        level = check.level or self.subject_level(subject)
-        if level is Level.NONE:
-            return Verdict(True, level=level, notes=(f"subject {subject!r} has level NONE: any schema is accepted",))
+        level = check.level or self._subject_level(subject)
         try:
+            if level is None:  # unknown to /config (Karapace): new, unless versions exist after all
+                self._version(subject, "latest")
+                level = self._global_level()
+            if level is Level.NONE:
+                return Verdict(True, level=level,
+                               notes=(f"subject {subject!r} has level NONE: any schema is accepted",))
             history = self.fetch_history(subject, level)
             payload: dict[str, Any] = {"schema": check.source.text}
             fmt_type = self._schema_type(check)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from pytest_schemafed.backends.base import BackendSpec, RunContext
@@ -59,13 +60,13 @@ def make_backend(tmp_path: Path, sleeps: Sleeps) -> Iterator[Callable[..., Confl
     made: list[ConfluentBackend] = []
 
     def make(url: str, *, backend_id: str = "prod", cache: dict[str, Any] | None = None,
-             **options: Any) -> ConfluentBackend:
+             transport: httpx.BaseTransport | None = None, **options: Any) -> ConfluentBackend:
         context = RunContext(rootdir=tmp_path, registry=default_registry())
         if cache is not None:
             context.cache_get = cache.get
             context.cache_set = cache.__setitem__
         spec = BackendSpec(id=backend_id, type="confluent", options={"url": url, "retries": 2, **options})
-        backend = ConfluentBackend(spec, context, sleep=sleeps)
+        backend = ConfluentBackend(spec, context, transport=transport, sleep=sleeps)
         made.append(backend)
         return backend
 

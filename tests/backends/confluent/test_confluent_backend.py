@@ -314,3 +314,66 @@ def test_concurrency__many_checks_from_threads_share_one_client(make_server: Ser
         verdicts = list(pool.map(lambda c: backend.evaluate(c, judge), checks))
     assert [v.compatible for v in verdicts] == [i % 2 == 0 for i in range(40)]
     assert len(server.requests) == 3 * 40
+
+
+def test_level__40408_without_default_to_global_falls_back_to_global_config(
+        make_server: Server, make_backend: Make, judge: Any) -> None:
+    """A registry answering 40408 (no subject config) even with defaultToGlobal: GET /config decides."""
+    server = make_server(global_level="FULL")
+    server.register("t-value", T_V1)
+    server.fail(404, {"error_code": 40408, "message": "Subject 't-value' does not have subject-level "
+                      "compatibility configured"}, path="/config/t-value")
+    verdict = make_backend(server.url).evaluate(make_check(T_EMPTY), judge)
+    assert verdict.level is Level.FULL and "/config" in _paths(server)
+
+
+def test_new_subject__karapace_costs_two_requests(make_server: Server, make_backend: Make, judge: Any) -> None:
+    """Karapace's 40401 on /config/{s} then 40401 on latest: new, without asking the global config."""
+    server = make_server("karapace")
+    verdict = make_backend(server.url).evaluate(make_check(T_V1, "fresh-value"), judge)
+    assert verdict.outcome is Outcome.NEW
+    assert _paths(server) == ["/config/fresh-value?defaultToGlobal=true", "/subjects/fresh-value/versions/latest"]
+
+
+@pytest.mark.parametrize(("status", "body", "error", "pattern"), [
+    (403, {"error_code": 40301, "message": "User is denied operation Read on Subject: t-value"},
+     BackendAuthError, r"denied access \(HTTP 403"),
+    (500, None, BackendUnavailable, r"server error HTTP 500 .* error 50003: Error while forwarding"),
+    (422, {"error_code": 42202, "message": "The specified version 'latest' is not a valid version id."},
+     BackendProtocolError, r"unexpected answer HTTP 422 \(error 42202: The specified version"),
+    (404, "Not Found", BackendProtocolError, r"HTTP 404 \(Not Found\).*Apicurio: add /apis/ccompat/v7"),
+])
+def test_errors__each_error_answer_is_one_line_of_the_right_kind(
+        make_server: Server, make_backend: Make, judge: Any, status: int, body: Any,
+        error: type[Exception], pattern: str) -> None:
+    """403, 5xx after retries, an unexpected error_code and a bare 404 on history each map to one clear error."""
+    server = make_server()
+    server.register("t-value", T_V1)
+    server.fail(status, body, path="/subjects/t-value/versions/latest", times=10)
+    with pytest.raises(error, match=pattern) as info:
+        make_backend(server.url).evaluate(make_check(T_V1), judge)
+    assert str(info.value).startswith("registry 'prod': ") and "\n" not in str(info.value)
+
+
+def test_transport__injectable_and_confluent_cloud_headers_sent(make_backend: Make, judge: Any) -> None:
+    """An httpx MockTransport replays captured answers; target-sr-cluster / target-identity-pool are sent."""
+    import httpx
+
+    seen: list[httpx.Request] = []
+    answers = {
+        "/config/t-value": (200, {"compatibilityLevel": "BACKWARD"}),
+        "/subjects/t-value/versions/latest": (200, {"subject": "t-value", "version": 2, "id": 2, "schema": T_V1}),
+        "/compatibility/subjects/t-value/versions/latest": (200, {"is_compatible": True}),
+    }
+
+    def replay(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        status, body = answers[request.url.path]
+        return httpx.Response(status, json=body, headers={"Content-Type": "application/vnd.schemaregistry.v1+json"})
+
+    backend = make_backend("https://psrc.example.cloud", target_sr_cluster="lsrc-abc",
+                           target_identity_pool="pool-1", transport=httpx.MockTransport(replay))
+    verdict = backend.evaluate(make_check(T_ADD_B_DEFAULT), judge)
+    assert verdict.compatible and verdict.versions == ("2",)
+    assert {(r.headers["target-sr-cluster"], r.headers["target-identity-pool"]) for r in seen} == {
+        ("lsrc-abc", "pool-1")}

@@ -123,3 +123,30 @@ registries:
     for text in [result.stdout.str(), result.stderr.str(), *(p.read_text() for p in written)]:
         assert CANARY not in text
     assert len(server.requests) <= 2  # at most the checks already in flight; no retry of a refused login
+
+
+def test_xdist__no_more_requests_with_workers_than_in_one_process(
+        pytester: pytest.Pytester, make_server: Server) -> None:
+    """`-n 2` sends the registry no more requests than a single process for the same 8 schemas."""
+    server = make_server("karapace")
+    names = [f"s{i}" for i in range(8)]
+    for name in names[:6]:  # two are new subjects
+        server.register(f"{name}-value", T_V1)
+    git(pytester.path, "init", "-q", "-b", "main")
+    write_files(pytester.path, {f"schemas/{n}.avsc": T_V1 for n in names})
+    write_files(pytester.path, {"schemafed.yaml": f"""
+schemas:
+  - path: "schemas/*.avsc"
+    subject: "{{stem}}-value"
+registries:
+  - id: sr
+    type: confluent
+    url: {server.url}
+"""})
+    counts = []
+    for extra in ([], ["-n", "2"]):
+        before = len(server.requests)
+        result = pytester.runpytest_subprocess("--schemafed-only", "-p", "no:cacheprovider", *extra)
+        result.assert_outcomes(passed=6, skipped=2)
+        counts.append(len(server.requests) - before)
+    assert counts[0] == 6 * 3 + 2 * 2 and counts[1] <= counts[0]
