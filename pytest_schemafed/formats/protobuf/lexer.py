@@ -60,8 +60,6 @@ class Lexer:
 
     def _bad_char(self, pos: int) -> SchemaParseError:
         ch = self.text[pos]
-        if self.text.startswith("/*", pos):
-            return self.error("unterminated /* comment", pos)
         if ch in "\"'":
             return self.error("unterminated string literal (strings end on the same line)", pos)
         return self.error(f"unexpected character {ch!r}", pos)

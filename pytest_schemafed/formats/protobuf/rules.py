@@ -81,12 +81,14 @@ RULES: tuple[Rule, ...] = (
 
 TEMPLATES: dict[str, str] = {
     "MESSAGE_REMOVED": "message {name} is in the writer's schema ({writer}) but not in the reader's ({reader}){was}",
-    "FIELD_KIND_CHANGED": "{field}: its kind changed from {old} to {new}; the wire formats differ",
-    "FIELD_SCALAR_KIND_CHANGED": "{field}: its type changed from {old} to {new}, which is encoded "
-    "differently on the wire",
-    "FIELD_NAMED_TYPE_CHANGED": "{field}: its message type changed from {old} to {new} incompatibly",
-    "FIELD_NUMERIC_LABEL_CHANGED": "{field}: its label changed from {old} to {new}; a numeric field "
-    "cannot change between singular and repeated",
+    "FIELD_KIND_CHANGED": "{field}: its type is {old} in the writer's schema ({writer}) and {new} in the "
+    "reader's ({reader}), a different kind (scalar/enum, message, map) with another wire format",
+    "FIELD_SCALAR_KIND_CHANGED": "{field}: its type is {old} in the writer's schema ({writer}) and {new} in "
+    "the reader's ({reader}), which is encoded differently on the wire",
+    "FIELD_NAMED_TYPE_CHANGED": "{field}: its message type is {old} in the writer's schema ({writer}) and "
+    "{new} in the reader's ({reader}), and the two are not compatible",
+    "FIELD_NUMERIC_LABEL_CHANGED": "{field}: it is {old} in the writer's schema ({writer}) and {new} in the "
+    "reader's ({reader}); a numeric field cannot change between singular and repeated",
     "REQUIRED_FIELD_ADDED": "{field}: required in the reader's schema ({reader}) but absent from the "
     "writer's ({writer}): data written without it is rejected",
     "REQUIRED_FIELD_REMOVED": "{field}: required in the writer's schema ({writer}) and absent from the "
