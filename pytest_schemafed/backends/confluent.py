@@ -32,7 +32,7 @@ from ..errors import BackendError, BackendProtocolError, ConfigError, SchemafedE
 from ..model import Check, History, HistoryVersion, Level, Outcome, RemoteVerdict, Verdict
 from .base import Backend, BackendSpec, Judge, Option, RunContext
 from .confluent_support import Once, error_detail, is_bare_not_found, remote_verdict
-from .http import AuthSettings, HttpClient, HttpSettings
+from .http import AuthSettings, HttpClient, HttpSettings, safe_url
 
 __all__ = ["ConfluentBackend"]
 
@@ -162,7 +162,7 @@ class ConfluentBackend(Backend):
         except ValueError:
             raise BackendProtocolError(
                 f"answered HTTP {response.status_code} with something that is not JSON at "
-                f"{response.request.url.copy_with(query=None)}; is the url a schema registry "
+                f"{safe_url(response.request.url)}; is the url a schema registry "
                 "(Apicurio: add /apis/ccompat/v7)?", backend_id=self.id, url=self.url) from None
 
     def _unexpected(self, response: httpx.Response) -> BackendError:
@@ -172,7 +172,7 @@ class ConfluentBackend(Backend):
         label = f"error {code}: " if code else ""
         return BackendProtocolError(
             f"unexpected answer HTTP {response.status_code} ({label}{message}) to {response.request.method} "
-            f"{response.request.url.copy_with(query=None)}{hint}", backend_id=self.id, url=self.url)
+            f"{safe_url(response.request.url)}{hint}", backend_id=self.id, url=self.url)
 
     # ------------------------------------------------------------ level
     def _global_level(self) -> Level:
@@ -404,7 +404,7 @@ class ConfluentBackend(Backend):
 
     def describe(self) -> str:
         """``confluent <id> (<url>)``, without credentials."""
-        return f"confluent {self.id} ({httpx.URL(self.url).copy_with(username=None, password=None)})"
+        return f"confluent {self.id} ({safe_url(self.url)})"
 
 
 class _Rejected(Exception):

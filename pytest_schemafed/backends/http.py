@@ -331,6 +331,9 @@ class HttpClient:
         self._fatal: BackendError | None = None
         self._lock = threading.Lock()
         self.requests_sent = 0
+        userinfo = httpx.URL(settings.base_url).password
+        if userinfo:  # https://key:secret@host also authenticates; keep the secret out of messages
+            register_secret(userinfo)
         headers = {"User-Agent": settings.user_agent}
         for name, value in settings.headers.items():
             if isinstance(value, Secret) or any(w in name.lower() for w in _SENSITIVE_HEADER_WORDS):

@@ -377,3 +377,16 @@ def test_transport__injectable_and_confluent_cloud_headers_sent(make_backend: Ma
     assert verdict.compatible and verdict.versions == ("2",)
     assert {(r.headers["target-sr-cluster"], r.headers["target-identity-pool"]) for r in seen} == {
         ("lsrc-abc", "pool-1")}
+
+
+def test_secrets__password_in_url_never_shown(make_server: Server, make_backend: Make, judge: Any) -> None:
+    """Credentials in the url authenticate, and no message or description shows them."""
+    server = make_server(basic=("key", "url-pass-77aa"))
+    server.register("t-value", T_V1)
+    url = server.url.replace("http://", "http://key:url-pass-77aa@")
+    backend = make_backend(url)
+    assert backend.evaluate(make_check(T_ADD_B_DEFAULT), judge).compatible
+    server.fail(422, {"error_code": 42299, "message": "odd"}, path="/config/")
+    with pytest.raises(BackendProtocolError) as info:
+        backend.evaluate(make_check(T_V1), judge)
+    assert "url-pass-77aa" not in str(info.value) + backend.describe()
