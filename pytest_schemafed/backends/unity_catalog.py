@@ -206,7 +206,7 @@ class UnityCatalogBackend(Backend):
         """
         subject = check.subject
         source = check.source
-        name = next((self.table_map[k] for k in (subject, source.stem, source.relpath) if k in self.table_map), None)
+        name = self.table_map.get(subject)
         key = f"registries[{self.id}].tables"
         if name is None and self.template:
             topic = subject.removesuffix("-value").removesuffix("-key")

@@ -113,7 +113,7 @@ class UCTestServer:
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.app = self
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def url(self) -> str:
@@ -158,7 +158,7 @@ class UCTestServer:
     def counts(self) -> Counter[str]:
         """Requests by kind: ``get``, ``list``, ``token``."""
         out: Counter[str] = Counter()
-        for method, path in self.requests:
+        for _method, path in self.requests:
             if path.startswith("/oidc/"):
                 out["token"] += 1
             elif path.startswith(PREFIX + "/tables/"):

@@ -11,6 +11,7 @@ import pytest
 
 from pytest_schemafed.backends.base import BackendSpec, RunContext
 from pytest_schemafed.backends.unity_catalog import UnityCatalogBackend
+from pytest_schemafed.errors import SchemafedError
 from pytest_schemafed.gate import local_judge
 from pytest_schemafed.model import Check, SchemaSource, Verdict
 from pytest_schemafed.registry import default_registry
@@ -86,6 +87,14 @@ def make_check(text: str, subject: str = "orders-value", *, fmt: str = "avro",
 def evaluate(backend: UnityCatalogBackend, check: Check) -> Verdict:
     """``backend.evaluate`` with the gate's local judge (which it must not need)."""
     return backend.evaluate(check, local_judge(default_registry()))
+
+
+def run(backend: UnityCatalogBackend, check: Check) -> Verdict:
+    """:func:`evaluate`, with a backend error turned into a failed verdict as the gate does."""
+    try:
+        return evaluate(backend, check)
+    except SchemafedError as exc:
+        return Verdict.failed(str(exc))
 
 
 def table(*columns: dict[str, Any], fmt: str = "DELTA", properties: dict[str, str] | None = None,
