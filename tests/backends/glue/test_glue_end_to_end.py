@@ -106,3 +106,13 @@ def test_glue__new_user_mistakes_give_one_clear_line(
     out = result.stdout.str()
     assert expected in out
     assert "Traceback" not in out and "testing" not in out.replace("pytester", "")
+
+
+def test_modes_check__every_glue_mode_gives_the_verdict_it_implies(aws_env: None) -> None:
+    """benchmarks/glue_modes_check: every (format, change, mode) item agrees and moto is unchanged."""
+    from benchmarks.glue_modes_check import run
+
+    result = run(show=False)
+    assert result["wrong"] == []
+    assert result["registry_unchanged"] is True
+    assert result["items"] >= 6 * 8 + 1
