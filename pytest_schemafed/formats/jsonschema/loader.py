@@ -112,6 +112,7 @@ class Loader:
         self.by_uri: dict[str, str] = {}
         self.cache: dict[tuple[str, str], Node] = {}
         self.refs: list[Node] = []
+        self.pending: list[tuple[Node, tuple[str, str, Any]]] = []
         main_draft = draft if draft is not None else draft_of(document)
         self._register("", document, MAIN_URI, main_draft)
         for name, ref_doc in (references or {}).items():
@@ -133,6 +134,9 @@ class Loader:
     def load_root(self) -> Node:
         """The node of the main document; raises :class:`LoadError` for a bad ``$ref``."""
         root = self.load(self.docs[""], "", "")
+        while self.pending:  # targets load after their enclosing schema, so "#" is the root itself
+            node, (target_doc, target_ptr, target) = self.pending.pop()
+            node.referred = self.load(target, target_doc, target_ptr)
         for node in self.refs:
             seen = {id(node)}
             target = node.referred
@@ -163,8 +167,7 @@ class Loader:
             self.cache[key] = node
             self.refs.append(node)
             self._common(node, value, doc)
-            target_doc, target_ptr, target = self.resolve(node.ref, doc, ptr)
-            node.referred = self.load(target, target_doc, target_ptr)
+            self.pending.append((node, self.resolve(node.ref, doc, ptr)))
             return node
         parts = self._extract(value, doc, ptr)
         if not parts:

@@ -205,9 +205,9 @@ def _validator(draft: int) -> Any:
 
 def meta_errors(schema: Any, draft: int) -> tuple[str, str] | None:
     """Validate ``schema`` against its draft's meta-schema; ``(message, json_pointer)`` or None."""
-    import jsonschema
+    from jsonschema.exceptions import best_match
 
-    error = jsonschema.exceptions.best_match(_validator(draft).iter_errors(schema))
+    error = best_match(_validator(draft).iter_errors(schema))
     if error is None:
         return None
     pointer = "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in error.absolute_path)

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pytest_schemafed.formats.jsonschema import JsonSchemaFormat, ParsedJsonSchema, changes
-
-DATA = Path(__file__).parent / "data"
 
 
 def _text(schema: Any) -> str:
@@ -43,8 +40,3 @@ def diff_of(parse: Callable[..., ParsedJsonSchema]) -> Callable[[Any, Any], list
         return changes(parse(original), parse(update))
 
     return _diff
-
-
-def load_jsonl(name: str) -> list[dict[str, Any]]:
-    """The cases of one data file."""
-    return [json.loads(line) for line in (DATA / name).read_text().splitlines() if line.strip()]

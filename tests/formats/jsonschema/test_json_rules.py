@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from jsonschema_kit import RULE_CASES
 
 from pytest_schemafed.formats.jsonschema.rules import (
     COMPATIBLE_CHANGES,
@@ -15,8 +16,6 @@ from pytest_schemafed.formats.jsonschema.rules import (
     RULES,
     RULES_BY_ID,
 )
-
-from .cases import RULE_CASES
 
 
 def test_rule_table__ids_unique_upper_snake_and_purposes_are_sentences() -> None:
@@ -36,7 +35,7 @@ def test_rule_table__incompatible_rules_have_a_hint() -> None:
 
 def test_compatible_changes__is_confluents_strict_set_within_the_table() -> None:
     """The compatible set only names known ids and has Confluent's 57 members."""
-    assert COMPATIBLE_CHANGES <= set(RULES_BY_ID)
+    assert set(RULES_BY_ID) >= COMPATIBLE_CHANGES
     assert len(COMPATIBLE_CHANGES) == 57
     assert "ENUM_ARRAY_NARROWED" not in COMPATIBLE_CHANGES
     assert "PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL" in COMPATIBLE_CHANGES_LENIENT - COMPATIBLE_CHANGES

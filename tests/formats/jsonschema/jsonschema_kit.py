@@ -1,4 +1,6 @@
-"""One (original, update) fixture per change type: the shortest schema pair that produces it.
+"""Helpers for the JSON Schema tests (no package: this folder must not shadow the jsonschema library).
+
+One (original, update) fixture per change type: the shortest schema pair that produces it.
 
 ``original`` is the writer (previous version), ``update`` the reader (new schema),
 as in Confluent's ``SchemaDiff.compare(original, update)`` and our BACKWARD check.
@@ -6,7 +8,17 @@ as in Confluent's ``SchemaDiff.compare(original, update)`` and our BACKWARD chec
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
+
+DATA = Path(__file__).parent / "data"
+
+
+def load_jsonl(name: str) -> list[dict[str, Any]]:
+    """The cases of one data file."""
+    return [json.loads(line) for line in (DATA / name).read_text().splitlines() if line.strip()]
+
 
 S07 = "http://json-schema.org/draft-07/schema#"
 S2020 = "https://json-schema.org/draft/2020-12/schema"
