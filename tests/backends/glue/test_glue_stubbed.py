@@ -12,7 +12,7 @@ import pytest
 from pytest_schemafed.backends.base import BackendSpec, RunContext
 from pytest_schemafed.backends.glue import GlueBackend
 from pytest_schemafed.errors import BackendAuthError, BackendUnavailable
-from pytest_schemafed.model import Level
+from pytest_schemafed.model import Level, Outcome, Verdict
 from tests.backends.glue.glue_helpers import REGISTRY, make_check
 from tests.backends.glue.glue_samples import AVRO_COMPATIBLE, AVRO_VERSIONS
 
@@ -159,3 +159,38 @@ def test_server_error__after_retries_is_backend_unavailable(stubbed: tuple[Any, 
     stubber.add_client_error("get_schema", "InternalServiceException", "oops", 500)
     with pytest.raises(BackendUnavailable, match="retry later"):
         backend_for(client).history(make_check(AVRO_COMPATIBLE))
+
+
+def test_evaluate__only_failed_versions_is_a_new_subject_with_the_reason(stubbed: tuple[Any, Any]) -> None:
+    """When every version is FAILURE nothing is registered to compare with: a new subject, saying why."""
+    client, stubber = stubbed
+    schema(stubber, "BACKWARD", 1)
+    version(stubber, 1, "FAILURE", latest=True)
+    verdict = backend_for(client).evaluate(make_check(AVRO_COMPATIBLE), lambda *_: pytest.fail("judged"))
+    assert verdict.outcome is Outcome.NEW
+    assert any("1 (FAILURE)" in note for note in verdict.notes)
+
+
+def test_evaluate__schema_being_deleted_is_a_new_subject(stubbed: tuple[Any, Any]) -> None:
+    """A Glue schema in status DELETING holds nothing any more: a new subject."""
+    client, stubber = stubbed
+    stubber.add_response("get_schema", {"SchemaName": "user", "DataFormat": "AVRO", "Compatibility": "BACKWARD",
+                                        "LatestSchemaVersion": 2, "SchemaStatus": "DELETING"}, {"SchemaId": SCHEMA_ID})
+    verdict = backend_for(client).evaluate(make_check(AVRO_COMPATIBLE), lambda *_: pytest.fail("judged"))
+    assert verdict.outcome is Outcome.NEW and "being deleted" in " ".join(verdict.notes)
+
+
+def test_evaluate__pending_note_reaches_the_verdict(stubbed: tuple[Any, Any]) -> None:
+    """The PENDING note of the history is carried on the judged verdict, for the report."""
+    client, stubber = stubbed
+    schema(stubber, "BACKWARD", 2)
+    version(stubber, 2, "PENDING", latest=True)
+    seen: list[Any] = []
+
+    def judge(check: Any, history: Any, level: Level) -> Verdict:
+        seen.append((history.versions[-1].version, level))
+        return Verdict(True, level=level, versions=("2",))
+
+    verdict = backend_for(client).evaluate(make_check(AVRO_COMPATIBLE), judge)
+    assert seen == [("2", Level.BACKWARD)]
+    assert verdict.compatible and any("version 2 is PENDING" in note for note in verdict.notes)
