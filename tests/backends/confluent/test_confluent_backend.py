@@ -239,15 +239,19 @@ def test_disagreement__registry_rejects_local_accepts(make_server: Server, make_
     assert "rejects this schema (normalized differently) but the local engine found no problem" in verdict.notes[0]
 
 
-def test_protobuf__schema_type_and_normalize_are_sent(make_server: Server, make_backend: Make, judge: Any) -> None:
-    """A .proto check posts schemaType PROTOBUF; normalize: true adds normalize=true."""
-    proto = 'syntax = "proto3";\npackage demo;\n\nmessage M {\n  string a = 1;\n}\n'
+@pytest.mark.parametrize(("fmt", "schema_type", "text"), [
+    ("protobuf", "PROTOBUF", 'syntax = "proto3";\npackage demo;\n\nmessage M {\n  string a = 1;\n}\n'),
+    ("json", "JSON", '{"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}'),
+])
+def test_schema_type__sent_per_format_with_normalize(make_server: Server, make_backend: Make, judge: Any,
+                                                     fmt: str, schema_type: str, text: str) -> None:
+    """A .proto / JSON Schema check posts its schemaType; normalize: true adds normalize=true."""
     server = make_server()
-    server.register("tp-value", proto, "PROTOBUF")
-    verdict = make_backend(server.url, normalize=True).evaluate(make_check(proto, "tp-value", fmt="protobuf"), judge)
-    assert verdict.compatible
+    server.register("x-value", text, schema_type)
+    verdict = make_backend(server.url, normalize=True).evaluate(make_check(text, "x-value", fmt=fmt), judge)
+    assert verdict.compatible and verdict.outcome is Outcome.COMPATIBLE
     path, body = next((p, b) for p, b in server.bodies if p.startswith("/compatibility/"))
-    assert body["schemaType"] == "PROTOBUF" and "normalize=true" in path
+    assert body["schemaType"] == schema_type and "normalize=true" in path
 
 
 def test_errors__registry_rejects_invalid_schema_fails_item(make_server: Server, make_backend: Make,
