@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -185,5 +186,8 @@ class IcebergFormat(Format):
         """Can ``writer``'s rows be written into a table with ``reader``'s schema (table rules)?"""
         if not isinstance(reader, IcebergSchema) or not isinstance(writer, IcebergSchema):
             raise TypeError("IcebergFormat.compare needs two schemas parsed by IcebergFormat.parse")
-        judged = judge_table(reader.table, writer.table, locate_in="table" if local == "reader" else "local")
+        target = reader.table
+        if local == "reader":  # the new schema is the table: it is final, its columns do not widen
+            target = replace(target, can_widen=False)
+        judged = judge_table(target, writer.table, locate_in="table" if local == "reader" else "local")
         return list(judged.findings)

@@ -152,6 +152,8 @@ class TableSchema:
     :param data_format: ``DELTA``, ``ICEBERG``, ... (upper case), ``""`` when unknown.
     :param properties: table properties (``delta.enableTypeWidening`` ...).
     :param locate: maps a column's ``at`` to (line, column) in the local file.
+    :param can_widen: ``False`` when the table's schema is final (a schema file compared
+        as the new version): its columns may not widen, whatever the format allows.
     """
 
     name: str
@@ -159,6 +161,7 @@ class TableSchema:
     data_format: str = ""
     properties: Mapping[str, str] = field(default_factory=dict)
     locate: Callable[[str], tuple[int, int] | None] | None = None
+    can_widen: bool = True
 
     @property
     def struct(self) -> TType:

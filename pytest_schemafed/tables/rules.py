@@ -170,12 +170,17 @@ def type_widening_allowed(slot: Slot) -> Issue | None:
     if pair is None or fits(pair[1], pair[0]) or not fits(pair[0], pair[1]):
         return None
     table = slot.table
-    if not (widening_enabled(table.data_format, table.properties) and widening(pair[0], pair[1], table.data_format)):
+    if not _widens(table, pair[0], pair[1]):
         return None
     return Issue("TYPE_WIDENING_ALLOWED",
                  f"`{slot.path}` is {_t(slot)} in table {table.describe()} and the schema writes the wider "
                  f"{_l(slot)}: the table widens the column in place, which needs schema evolution on write "
                  "(or an ALTER TABLE ... ALTER COLUMN ... TYPE first)")
+
+
+def _widens(table: TableSchema, current: TType, target: TType) -> bool:
+    return table.can_widen and widening_enabled(table.data_format, table.properties) and \
+        widening(current, target, table.data_format)
 
 
 def _widen_hint(slot: Slot, target: TType) -> str:
@@ -195,9 +200,11 @@ def type_widening_required(slot: Slot) -> Issue | None:
     if pair is None or fits(pair[1], pair[0]) or not fits(pair[0], pair[1]):
         return None
     table = slot.table
-    if widening_enabled(table.data_format, table.properties) and widening(pair[0], pair[1], table.data_format):
+    if _widens(table, pair[0], pair[1]):
         return None
-    if table.data_format == "DELTA" and not widening_enabled(table.data_format, table.properties):
+    if not table.can_widen:
+        why = "the new schema keeps the narrower type"
+    elif table.data_format == "DELTA" and not widening_enabled(table.data_format, table.properties):
         why = "type widening is not enabled on the table (delta.enableTypeWidening)"
     elif table.data_format in ("DELTA", "ICEBERG"):
         why = f"{table.data_format.title()} cannot widen {pair[0].sql()} to {pair[1].sql()}"
