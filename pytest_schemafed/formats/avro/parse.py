@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...errors import SchemaParseError
+from .decode import FreshField, KnownField, decode, remember
 from .locate import locate_pointer
 from .model import (
     PRIMITIVE_KINDS,
@@ -220,6 +221,20 @@ class _Parser:
         by_name = record.by_name
         out = record.fields
         for index, raw in enumerate(fields):
+            chunk = None
+            if type(raw) is KnownField:
+                known = raw.name
+                if known in by_name:
+                    raise _Invalid(
+                        f"record `{record.fullname}` has two fields named `{known}`", (pointer, "/fields/", index)
+                    )
+                field = Field(known, raw.type, index, raw.has_default, raw.default, raw.aliases)
+                by_name[known] = field
+                out.append(field)
+                continue
+            if type(raw) is FreshField:
+                chunk = raw.text
+                raw = raw.data
             fpointer = (pointer, "/fields/", index)
             if type(raw) is not dict:
                 raise _Invalid(f"field {index} of record `{record.fullname}` must be an object", fpointer)
@@ -249,6 +264,9 @@ class _Parser:
                 self.defaults.append((field, fpointer, record.fullname))
             by_name[fname] = field
             out.append(field)
+            valid_default = not has_default or _valid_default(ftype, field.default, 0)
+            if chunk is not None and valid_default and _context_free(ftype):
+                remember(chunk, KnownField(fname, ftype, has_default, field.default, field.aliases))
         return record
 
     def _enum(self, data: dict[str, Any], namespace: str, pointer: Ptr) -> Enum:
@@ -364,6 +382,20 @@ class _Parser:
                 )
 
 
+def _context_free(node: Node) -> bool:
+    """True when the node's meaning does not depend on names defined around it."""
+    t = type(node)
+    if t is Primitive:
+        return True
+    if t is Array:
+        return _context_free(node.items)  # type: ignore[attr-defined]
+    if t is Map:
+        return _context_free(node.values)  # type: ignore[attr-defined]
+    if t is Union:
+        return all(_context_free(b) for b in node.branches)  # type: ignore[attr-defined]
+    return False
+
+
 def _branch_key(node: Node) -> str | None:
     if isinstance(node, Named):
         return node.fullname
@@ -420,7 +452,7 @@ def _error(text: str, path: str | None, message: str, pointer: str | None) -> Sc
 
 def _decode(text: str, path: str | None) -> Any:
     try:
-        return json.loads(text)
+        return decode(text)
     except json.JSONDecodeError as exc:
         raise SchemaParseError(
             f"not JSON: {exc.msg} (an .avsc file must be a JSON schema)",
@@ -428,7 +460,7 @@ def _decode(text: str, path: str | None) -> Any:
             line=exc.lineno,
             column=exc.colno,
         ) from None
-    except (TypeError, ValueError) as exc:  # e.g. absurdly deep nesting
+    except (TypeError, ValueError, RecursionError) as exc:  # e.g. absurdly deep nesting
         raise SchemaParseError(f"not JSON: {exc}", path=path) from None
 
 

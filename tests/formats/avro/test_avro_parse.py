@@ -235,3 +235,33 @@ def test_parse_error__wrongly_typed_values_raise_schema_parse_error(template: st
         FMT.parse(text)
     except SchemaParseError as err:
         assert err.reason
+
+
+def test_field_reuse__remembered_fields_are_still_checked_per_record() -> None:
+    """A field reused from an earlier text still counts for duplicate names; bad defaults are never reused."""
+    from pytest_schemafed.formats.avro import decode
+
+    decode.clear()
+    field = (
+        '{\n      "name": "customer_email_address",\n      "type": ["null", "string"],\n      "default": null\n    }'
+    )
+    one = '{\n  "type": "record",\n  "name": "A",\n  "fields": [\n    ' + field + "\n  ]\n}"
+    FMT.parse(one)
+    assert decode._CHUNKS, "the context-free field was remembered"
+    twice = '{\n  "type": "record",\n  "name": "A",\n  "fields": [\n    ' + field + ",\n    " + field + "\n  ]\n}"
+    err = _error(twice)
+    assert "two fields named `customer_email_address`" in err.reason and err.line == 10
+    bad = field.replace('"default": null', '"default": 5')
+    for _ in range(2):
+        err = _error('{"type": "record", "name": "A", "fields": [' + bad + "]}")
+        assert "default 5 of field `customer_email_address`" in err.reason
+
+
+def test_field_reuse__decode_matches_json_loads() -> None:
+    """Apart from field objects, the decoder returns what json.loads returns, and its errors."""
+    from pytest_schemafed.formats.avro import decode
+
+    text = '{"type": "record", "name": "A", "doc": "x", "fields": [], "type": "record", "n": [1, {"a": null}]}'
+    assert decode.decode(text) == json.loads(text)
+    with pytest.raises(json.JSONDecodeError):
+        decode.decode('{"type": "record", "fields": [ {"name": "a" } ] } extra')
