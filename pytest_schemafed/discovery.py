@@ -14,7 +14,7 @@ from .errors import SchemaParseError
 from .model import SchemaSource
 from .registry import Registry
 
-__all__ = ["ensure_parsed", "find_format", "load_source", "relpath_of", "render_subject"]
+__all__ = ["ensure_parsed", "find_format", "import_roots", "load_source", "relpath_of", "render_subject"]
 
 _FIELDS = frozenset({"stem", "dir", "name", "path", "format"})
 
@@ -76,12 +76,16 @@ def ensure_parsed(source: SchemaSource, rootdir: Path, registry: Registry) -> No
     resolver = getattr(fmt, "local_imports", None)
     try:
         if resolver is not None:
-            roots = [rootdir / r for r in source.entry.get("import_roots") or ()] or [source.path.parent, rootdir]
-            source.references = resolver(source.path, source.text, roots)
+            source.references = resolver(source.path, source.text, import_roots(source, rootdir))
         source.parsed = fmt.parse(source.text, path=source.relpath, references=source.references or None)
     except SchemaParseError as exc:
         source.parse_error = str(exc)
         source.parse_error_line = exc.line
+
+
+def import_roots(source: SchemaSource, rootdir: Path) -> list[Path]:
+    """Folders the imports of ``source`` are resolved against: the entry's, else its folder and the rootdir."""
+    return [rootdir / r for r in source.entry.get("import_roots") or ()] or [source.path.parent, rootdir]
 
 
 def render_subject(template: str, source: SchemaSource, record_name: str | None) -> str:

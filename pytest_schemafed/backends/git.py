@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
+from ..discovery import import_roots
 from ..errors import BackendUnavailable, ConfigError, SubjectNotFound
 from ..model import Check, History, HistoryVersion
 from .base import Backend, BackendSpec, Option, RunContext
@@ -226,7 +227,27 @@ class GitBackend(Backend):
         if blob is None:
             raise SubjectNotFound(f"{check.source.relpath} does not exist at {repo.label}")
         text = blob.decode("utf-8", errors="replace")
-        return History(versions=(HistoryVersion(version=repo.label, text=text, references=None),))
+        references = self._references_at_ref(repo, check, text)
+        return History(versions=(HistoryVersion(version=repo.label, text=text, references=references),))
+
+    def _references_at_ref(self, repo: _Repository, check: Check, text: str) -> dict[str, str] | None:
+        """The files the old text imports, as they were at the ref (Protobuf imports)."""
+        fmt = self.context.registry.formats.get(check.source.format)
+        resolver = getattr(fmt, "local_imports", None)
+        if resolver is None:
+            return None
+
+        def read_at_ref(path: Path) -> str | None:
+            try:
+                object_name = repo.object_name(path.resolve())
+            except ValueError:
+                return None
+            repo.read([object_name], self.id)
+            blob = repo.blobs.get(object_name)
+            return None if blob is None else blob.decode("utf-8", errors="replace")
+
+        roots = import_roots(check.source, self.context.rootdir)
+        return resolver(check.source.path, text, roots, read_at_ref) or None
 
     def close(self) -> None:
         """Stop the ``git cat-file`` processes."""

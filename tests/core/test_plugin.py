@@ -233,3 +233,22 @@ def test_xdist__same_outcomes_in_workers(pytester: pytest.Pytester, repo: Path) 
     result = pytester.runpytest_subprocess("--schemafed", "-n", "2", "-p", "xdist")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["git: 1 compatible, 1 incompatible, 0 new, 0 error"])
+
+
+def test_protobuf_imports__old_version_resolves_imports_at_the_base_ref(pytester: pytest.Pytester) -> None:
+    """The previous version's imports are read at the base ref, not from the working tree."""
+    root = pytester.path
+    git(root, "init", "-q", "-b", "main")
+    common_v1 = 'syntax = "proto3";\npackage shop;\nmessage Money { int64 units = 1; }\n'
+    order = 'syntax = "proto3";\npackage shop;\nimport "common.proto";\nmessage Order { Money total = 1; }\n'
+    write_files(root, {"proto/common.proto": common_v1, "proto/order.proto": order})
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "released")
+    # Money is renamed in the working tree; the old order.proto must still resolve `Money`
+    # against the old common.proto, and the new one against the new common.proto.
+    (root / "proto/common.proto").write_text('syntax = "proto3";\npackage shop;\nmessage Cash { int64 units = 1; }\n')
+    (root / "proto/order.proto").write_text(order.replace("Money total", "Cash total"))
+    result = pytester.runpytest("--schemafed", "-v", "-k", "order")
+    out = result.stdout.str()
+    assert "cannot be parsed" not in out, out
+    result.stdout.fnmatch_lines(["*proto/order.proto::git FAILED*"])

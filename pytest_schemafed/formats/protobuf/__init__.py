@@ -13,7 +13,7 @@ update=reader)``; every change outside ``COMPATIBLE_CHANGES`` is a finding.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ...model import Finding
@@ -107,9 +107,17 @@ class ProtobufFormat(Format):
                 findings.append(Finding(**args))
         return findings
 
-    def local_imports(self, path: Path, text: str, import_roots: list[Path]) -> dict[str, str]:
+    def local_imports(
+        self,
+        path: Path,
+        text: str,
+        import_roots: list[Path],
+        read: Callable[[Path], str | None] | None = None,
+    ) -> dict[str, str]:
         """Texts of the local files ``text`` imports, transitively (see :func:`local_imports`)."""
-        return local_imports(path, text, import_roots)
+        if read is None:
+            return local_imports(path, text, import_roots)
+        return local_imports(path, text, import_roots, read)
 
     def record_name(self, parsed: ParsedSchema) -> str | None:
         """The full name of the file's first message (Confluent's record name strategy)."""

@@ -11,6 +11,7 @@ line of its import.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from .resolver import wellknown_text
@@ -27,12 +28,26 @@ def import_names(text: str) -> list[str]:
     return [a or b for a, b in _IMPORT.findall(clean)]
 
 
-def local_imports(path: Path, text: str, import_roots: list[Path]) -> dict[str, str]:
+def _read_file(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def local_imports(
+    path: Path,
+    text: str,
+    import_roots: list[Path],
+    read: Callable[[Path], str | None] = _read_file,
+) -> dict[str, str]:
     """Texts of the local files ``text`` (the file at ``path``) imports, transitively.
 
     :param path: the importing file (its folder is searched after the roots).
     :param text: its text.
     :param import_roots: folders import names are relative to, in search order.
+    :param read: reads a file, ``None`` when it does not exist; the git backend passes
+        one that reads the files as they were at the base ref.
     :returns: import name as written -> file text; pass it as ``references`` to
         :meth:`ProtobufFormat.parse`. Unreadable or missing files are left out.
     """
@@ -44,9 +59,8 @@ def local_imports(path: Path, text: str, import_roots: list[Path]) -> dict[str, 
             continue
         for root in [*import_roots, base]:
             candidate = root / name
-            try:
-                body = candidate.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
+            body = read(candidate)
+            if body is None:
                 continue
             found[name] = body
             pending.extend((sub, candidate.parent) for sub in import_names(body))
