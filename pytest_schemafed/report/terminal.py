@@ -26,7 +26,7 @@ def render_failure(check: Check, verdict: Verdict, backend: str) -> str:
 
     :param backend: how to name the backend (``git origin/main@1a2b3c``, ``confluent prod``).
     """
-    level = verdict.level.value if verdict.level else "unknown level"
+    level = f"level {verdict.level.value}" if verdict.level else "no level applied"
     if verdict.outcome is Outcome.ERROR:
         line = check.source.parse_error_line if check.source.parse_error else None
         head = f"{_location(check, line)}: cannot check against {check.backend_id} ({backend})"
@@ -35,7 +35,7 @@ def render_failure(check: Check, verdict: Verdict, backend: str) -> str:
     first = verdict.findings[0] if verdict.findings else None
     lines = [
         f"{_location(check, first.line if first else None)}: incompatible with {check.backend_id} ({backend})",
-        f"  subject {check.subject!r}, level {level}, compared with version {versions}",
+        f"  subject {check.subject!r}, {level}, compared with version {versions}",
     ]
     for finding in verdict.findings:
         against = f" [vs version {finding.version}, {finding.direction}]" if finding.version else ""
