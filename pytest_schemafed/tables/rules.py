@@ -66,7 +66,7 @@ def _l(slot: Slot) -> str:
     spark = slot.l_type.short() + ("" if slot.l_nullable else " NOT NULL")
     if not slot.native or slot.native == spark:
         return spark
-    return f"{slot.native} (as {spark})"
+    return f"{slot.native} → {spark}"
 
 
 def _alter(slot: Slot) -> str:
@@ -212,7 +212,7 @@ def type_widening_required(slot: Slot) -> Issue | None:
         why = f"{table.data_format or 'this'} table cannot widen column types in place"
     return Issue("TYPE_WIDENING_REQUIRED",
                  f"`{slot.path}` is {_t(slot)} in table {table.describe()}, but the schema writes the wider "
-                 f"{_l(slot)}: values that do not fit {pair[0].sql()} would fail the write, and {why}",
+                 f"{_l(slot)}; values that do not fit {pair[0].sql()} would fail the write, and {why}",
                  _widen_hint(slot, pair[1]))
 
 
