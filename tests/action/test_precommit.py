@@ -1,0 +1,77 @@
+"""The real pre-commit tool runs the `schemafed` hook from this repository (pre-commit try-repo)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ..cli.conftest import BREAKING, COMPATIBLE, EMAIL_LINE, V1
+from ..conftest import GIT_ENV, git, write_files
+from .conftest import REPO_ROOT
+
+HOOKS = REPO_ROOT / ".pre-commit-hooks.yaml"
+
+
+def test_hooks_file__schemafed_hook_is_offline_and_passes_files() -> None:
+    """The hook `schemafed` runs `schemafed check --offline` on the schema files pre-commit passes."""
+    hooks = {h["id"]: h for h in yaml.safe_load(HOOKS.read_text())}
+    hook = hooks["schemafed"]
+    assert hook["entry"] == "schemafed check --offline"
+    assert hook["language"] == "python" and hook.get("pass_filenames", True)
+    assert all(re.search(hook["files"], name) for name in ("a.avsc", "p.proto", "s.schema.json"))
+
+
+def snapshot_hook_repo(target: Path) -> Path:
+    """This repository's working tree (package, pyproject, hooks file) committed into ``target``."""
+    target.mkdir()
+    for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
+        shutil.copy2(REPO_ROOT / name, target / name)
+    shutil.copytree(REPO_ROOT / "pytest_schemafed", target / "pytest_schemafed",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    git(target, "init", "-q", "-b", "main")
+    git(target, "add", "-A")
+    git(target, "commit", "-qm", "snapshot")
+    return target
+
+
+def try_repo(repo: Path, hook_repo: Path, home: Path, *files: str) -> subprocess.CompletedProcess[str]:
+    """``pre-commit try-repo HOOK_REPO schemafed --files FILES`` in ``repo``."""
+    env = {**os.environ, **GIT_ENV, "HOME": str(repo), "PRE_COMMIT_HOME": str(home)}
+    for name in ("PYTHONPATH", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "PYTEST_ADDOPTS"):
+        env.pop(name, None)
+    return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "schemafed",
+                           "--files", *files], cwd=repo, env=env, capture_output=True, text=True, check=False,
+                          timeout=300)
+
+
+@pytest.mark.slow
+def test_precommit_hook__compatible_passes_breaking_fails_with_file_line(tmp_path: Path) -> None:
+    """Staged compatible edit: Passed. Staged breaking edit: Failed, citing schemas/user.avsc:6."""
+    hook_repo = snapshot_hook_repo(tmp_path / "hook-repo")
+    home = tmp_path / "pre-commit-home"
+    repo = tmp_path / "project"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    write_files(repo, {"schemas/user.avsc": V1, "notes.txt": "x\n"})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "released")
+
+    (repo / "schemas/user.avsc").write_text(COMPATIBLE)
+    git(repo, "add", "schemas/user.avsc")
+    done = try_repo(repo, hook_repo, home, "schemas/user.avsc")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Passed" in done.stdout
+
+    (repo / "schemas/user.avsc").write_text(BREAKING)
+    git(repo, "add", "schemas/user.avsc")
+    done = try_repo(repo, hook_repo, home, "schemas/user.avsc", "notes.txt")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Failed" in done.stdout
+    assert f"schemas/user.avsc:{EMAIL_LINE}:5: READER_FIELD_MISSING_DEFAULT_VALUE" in done.stdout
