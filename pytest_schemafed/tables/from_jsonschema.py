@@ -4,7 +4,8 @@
 JSON Schema                                 Spark / table type
 ==========================================  ==========================================
 ``string`` (``format: date`` / ``date-time``) string (date / timestamp)
-``integer`` / ``number``                    bigint / double
+``integer`` / ``number``                    bigint (int when bounded to 32 bits or
+                                            ``format: int32``) / double
 ``boolean``                                 boolean
 ``object`` with ``properties``              struct; properties in ``required`` are
                                             NOT NULL unless they allow ``null``
@@ -66,7 +67,7 @@ class _Mapper:
             fmt = node.raw.get("format") if isinstance(node.raw, dict) else None
             return primitive(_FORMATS.get(fmt, "string") if isinstance(fmt, str) else "string"), False
         if kind == "number":
-            return primitive("long" if node.requires_integer else "double"), False
+            return primitive(_number_kind(node)), False
         if kind == "boolean":
             return primitive("boolean"), False
         if kind == "null":
@@ -135,6 +136,20 @@ class _Mapper:
             return primitive("double"), nullable
         names = ", ".join(sorted(m[0].sql() for m in mapped_all))
         raise LocalMappingError(f"a value that may be any of {names} has no single table column type", at)
+
+
+def _number_kind(node: Node) -> str:
+    """``integer`` -> bigint, or int when ``format: int32`` or bounds within 32 bits; else double."""
+    if not node.requires_integer:
+        return "double"
+    fmt = node.raw.get("format") if isinstance(node.raw, dict) else None
+    if fmt in ("int32", "int64"):
+        return "integer" if fmt == "int32" else "long"
+    low = node.minimum if node.minimum is not None else node.exclusive_minimum
+    high = node.maximum if node.maximum is not None else node.exclusive_maximum
+    if isinstance(low, (int, float)) and isinstance(high, (int, float)) and low >= -(2**31) and high <= 2**31 - 1:
+        return "integer"
+    return "long"
 
 
 def _raw_values(node: Node, key: str) -> list[Any]:

@@ -31,7 +31,7 @@ _SIMPLE = {
 }
 _DECIMAL = re.compile(r"(?:decimal|dec|numeric)\s*(?:\(\s*(\d+)\s*(?:,\s*(-?\d+)\s*)?\))?\Z", re.I)
 _CHARLIKE = re.compile(r"(?:char|varchar|character)\s*\(\s*\d+\s*\)\Z", re.I)
-_ID_KEYS = ("parquet.field.id", "delta.columnMapping.id", "iceberg.field.id", "field_id")
+_ID_KEYS = ("parquet.field.id", "delta.columnMapping.id", "iceberg.field.id", "iceberg.id", "field-id", "field_id")
 
 
 def _simple(name: str, where: str) -> TType:

@@ -164,3 +164,12 @@ def test_protobuf__recursive_message_cannot_be_a_table() -> None:
     parsed = default_registry().format("protobuf").parse(text, path="n.proto")
     with pytest.raises(LocalMappingError, match="refers to itself"):
         local_table(parsed)
+
+
+def test_jsonschema__bounded_integer_maps_to_int() -> None:
+    """`integer` bounded to 32 bits (or `format: int32`) maps to int; unbounded to bigint."""
+    text = json.dumps({"$schema": "http://json-schema.org/draft-07/schema#", "type": "object", "properties": {
+        "a": {"type": "integer", "minimum": 0, "maximum": 100}, "b": {"type": "integer"},
+        "c": {"type": "integer", "format": "int32"}}})
+    parsed = default_registry().format("json").parse(text, path="x.schema.json")
+    assert _columns(parsed) == {"a": ("int", True), "b": ("bigint", True), "c": ("int", True)}
