@@ -102,7 +102,7 @@ def main() -> int:
     report = folder / "schemafed-report.json"
     report.unlink(missing_ok=True)
     cmd = command(report, environ)
-    print("$ schemafed " + " ".join(shlex.quote(c) for c in cmd[4:]), flush=True)
+    print("$ schemafed " + " ".join(shlex.quote(c) for c in cmd[3:]), flush=True)
     done = subprocess.run(cmd, stderr=subprocess.PIPE, text=True, check=False)
     sys.stderr.write(done.stderr)
     incompatible = errors = 0
