@@ -74,7 +74,9 @@ class AuthSettings:
 
     ``username``/``password``: HTTP basic (Confluent Cloud API key/secret);
     ``token``: a bearer token; ``client_id``/``client_secret``/``token_url`` (+ ``scope``):
-    OAuth 2 client credentials.
+    OAuth 2 client credentials, sent in the form body (``client_auth="post"``, RFC 6749's
+    ``client_secret_post``) or as HTTP basic auth (``client_auth="basic"``, what Databricks
+    asks for).
     """
 
     username: str | None = None
@@ -84,6 +86,7 @@ class AuthSettings:
     client_secret: Any = None
     token_url: str | None = None
     scope: str | None = None
+    client_auth: str = "post"
 
     @property
     def kind(self) -> str:
@@ -113,7 +116,9 @@ class AuthSettings:
         :raises ConfigError: incomplete or mixed credentials.
         """
         raw = dict(raw or {})
-        auth = cls(**{k: raw.get(k) for k in cls.__dataclass_fields__})
+        fields: dict[str, Any] = {k: raw.get(k) for k in cls.__dataclass_fields__}
+        fields["client_auth"] = raw.get("client_auth") or "post"
+        auth = cls(**fields)
         key = f"registries[{backend_id}].auth"
         kinds = [k for k, keys in (("basic", ("username", "password")), ("bearer", ("token",)),
                                    ("oauth", ("client_id", "client_secret", "token_url")))
@@ -298,12 +303,19 @@ class _OAuthToken:
     def _fetch(self, client: HttpClient) -> tuple[str, float]:
         auth = self.auth
         assert auth.token_url is not None
-        data = {"grant_type": "client_credentials", "client_id": auth.client_id or "",
-                "client_secret": reveal(auth.client_secret) or ""}
+        data = {"grant_type": "client_credentials"}
+        headers: dict[str, str] = {}
+        if auth.client_auth == "basic":
+            pair = f"{auth.client_id}:{reveal(auth.client_secret) or ''}".encode()
+            encoded = base64.b64encode(pair).decode()
+            register_secret(encoded)
+            headers["Authorization"] = f"Basic {encoded}"
+        else:
+            data.update(client_id=auth.client_id or "", client_secret=reveal(auth.client_secret) or "")
         if auth.scope:
             data["scope"] = auth.scope
         url = safe_url(auth.token_url)
-        response = client.send_raw("POST", auth.token_url, data=data, authenticate=False)
+        response = client.send_raw("POST", auth.token_url, data=data, authenticate=False, headers=headers)
         if response.status_code in (400, 401, 403):
             raise client.latch(BackendAuthError(
                 f"the OAuth token endpoint {url} refused the client credentials (HTTP {response.status_code}); "

@@ -23,7 +23,6 @@ as HTTP basic auth; the token is cached until shortly before it expires.
 
 from __future__ import annotations
 
-import base64
 import string
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -42,11 +41,11 @@ from ..errors import (
     SubjectNotFound,
 )
 from ..model import Check, History, Outcome, Verdict
-from ..secrets import register_secret, scrub
+from ..secrets import scrub
 from ..tables import LocalMappingError, TableSchema, UnsupportedType, judge_table, local_table
 from ..tables.spark import table_from_info
 from .base import Backend, BackendSpec, Judge, Option, RunContext
-from .http import AuthSettings, HttpClient, HttpSettings, _OAuthToken, reveal, safe_url
+from .http import AuthSettings, HttpClient, HttpSettings, safe_url
 
 __all__ = ["UnityCatalogBackend"]
 
@@ -63,40 +62,6 @@ _AUTH_KEYS: Mapping[str, Option] = {
     "token_url": Option(str, doc="OAuth M2M: token endpoint (default {url}/oidc/v1/token)"),
     "scope": Option(str, doc="OAuth M2M: scope (default all-apis)"),
 }
-
-
-class _BasicAuthToken(_OAuthToken):
-    """Databricks' client-credentials flow: client id and secret sent as HTTP basic auth."""
-
-    def _fetch(self, client: HttpClient) -> tuple[str, float]:
-        import time
-
-        auth = self.auth
-        assert auth.token_url is not None
-        raw = f"{auth.client_id}:{reveal(auth.client_secret)}".encode()
-        basic = "Basic " + base64.b64encode(raw).decode()
-        register_secret(basic.removeprefix("Basic "))
-        url = safe_url(auth.token_url)
-        backend_id = client.settings.backend_id
-        response = client.send_raw("POST", auth.token_url, authenticate=False, headers={"Authorization": basic},
-                                   data={"grant_type": "client_credentials", "scope": auth.scope or "all-apis"})
-        if response.status_code in (400, 401, 403):
-            raise client.latch(BackendAuthError(
-                f"the OAuth token endpoint {url} refused the client credentials (HTTP {response.status_code}); "
-                "check auth.client_id and auth.client_secret (a service principal's OAuth secret)",
-                backend_id=backend_id, url=url))
-        if response.status_code != 200:
-            raise BackendError(f"the OAuth token endpoint {url} answered HTTP {response.status_code}",
-                               backend_id=backend_id, url=url)
-        try:
-            body = response.json()
-            token = str(body["access_token"])
-            lifetime = float(body.get("expires_in") or 3600)
-        except (ValueError, KeyError, TypeError):
-            raise BackendProtocolError(f"the OAuth token endpoint {url} gave no access_token",
-                                       backend_id=backend_id, url=url) from None
-        register_secret(token)
-        return token, time.monotonic() + max(lifetime - min(60.0, lifetime / 10), 0.0)
 
 
 def _error_code(response: httpx.Response) -> tuple[str, str]:
@@ -169,8 +134,6 @@ class UnityCatalogBackend(Backend):
         self.list_threshold = max(1, int(opts.get("list_threshold") or 3))
         self.page_size = opts.get("page_size")
         self.http = HttpClient(self._settings(transport, sleep))
-        if self.http.settings.auth.kind == "oauth":
-            self.http._oauth = _BasicAuthToken(self.http.settings.auth)
         self._listed: dict[tuple[str, str], dict[str, Mapping[str, Any]]] = {}
         self._parent_errors: dict[tuple[str, str], str] = {}
 
@@ -181,6 +144,7 @@ class UnityCatalogBackend(Backend):
         if raw_auth.get("client_id") or raw_auth.get("client_secret"):
             raw_auth.setdefault("token_url", f"{self.url}/oidc/v1/token")
             raw_auth.setdefault("scope", "all-apis")
+            raw_auth["client_auth"] = "basic"  # Databricks M2M: client id and secret as HTTP basic auth
         timeout = opts.get("timeout")
         connect, read = 10.0, 30.0
         if isinstance(timeout, (int, float)):
