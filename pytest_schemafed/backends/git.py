@@ -178,6 +178,7 @@ class GitBackend(Backend):
         self.main = _Repository(top, self._requested_ref)
         self._repos: dict[Path, _Repository] = {top: self.main}
         self._dir_repo: dict[Path, _Repository] = {}
+        self._located: dict[Path, tuple[_Repository, str]] = {}
 
     @property
     def ref(self) -> str:
@@ -202,12 +203,21 @@ class GitBackend(Backend):
         return repo
 
     def _locate(self, check: Check) -> tuple[_Repository, str]:
-        path = check.source.path.resolve()
-        repo = self._repo_for(path)
-        try:
-            return repo, repo.object_name(path)
-        except ValueError:
-            return repo, f"{repo.commit}:{check.source.relpath}"
+        found = self._located.get(check.source.path)
+        if found is None:
+            path = check.source.path
+            if not path.is_absolute():
+                path = path.resolve()
+            repo = self._repo_for(path)
+            try:
+                name = repo.object_name(path)
+            except ValueError:  # reached through a symlink: compare real paths
+                try:
+                    name = repo.object_name(path.resolve())
+                except ValueError:
+                    name = f"{repo.commit}:{check.source.relpath}"
+            found = self._located[check.source.path] = (repo, name)
+        return found
 
     def prepare(self, checks: Sequence[Check]) -> None:
         """Read every needed blob, one batch per repository."""

@@ -1,0 +1,110 @@
+"""`make bench`: every speed ratio the issues name, against its anchor, in one run.
+
+Timings alternate between the two sides of each ratio (three rounds) and report
+medians, so that a machine that slows down mid-run slows both sides alike. Corpora
+are generated once under .bench/ by benchmarks/gen_corpus.py, which must give the
+same bytes as the shared generator (checked first when that one is present).
+
+    python benchmarks/run.py [--only avro,gate,json,protobuf,confluent,uc]
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import avro_bench, confluent_bench, gate_bench, json_bench, protobuf_bench, uc_bench
+from benchmarks.common import CACHE, GEN, alternate, corpus
+
+SHARED_GEN = Path(__file__).resolve().parents[2] / "shared" / "bench" / "gen_corpus.py"
+
+
+def check_generator() -> None:
+    """Our generator must make the corpus the targets were measured on."""
+    if not SHARED_GEN.exists():
+        print("generator: shared gen_corpus.py not found beside the repo; not compared")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        for gen, name in ((GEN, "ours"), (SHARED_GEN, "shared")):
+            subprocess.run([sys.executable, str(gen), "avro", "--count", "50", "--out", f"{tmp}/{name}"], check=True)
+        same = not filecmp.dircmp(f"{tmp}/ours", f"{tmp}/shared").diff_files
+    print(f"generator: benchmarks/gen_corpus.py {'matches' if same else 'DIFFERS FROM'} the shared generator")
+
+
+def bench_avro() -> None:
+    pairs = corpus("avro")
+    r = alternate({"ours": lambda: avro_bench.time_ours(pairs), "apache": lambda: avro_bench.time_apache(pairs)})
+    print(f"[issue 2] avro engine, 1000 pairs parse+check: ours {r['ours']:.3f}s, Apache Avro (Python) "
+          f"{r['apache']:.3f}s: {r['apache'] / r['ours']:.1f}x faster (target >= 10x)")
+
+
+def bench_gate() -> None:
+    r = gate_bench.run("avro", "avsc")
+    print(f"[issue 2] pytest --schemafed over a 1000-schema avro repo {r['schemafed']:.2f}s vs bare pytest with "
+          f"1000 trivial items {r['baseline']:.2f}s: ratio {r['ratio']:.2f} (target <= 1.5); failing "
+          f"{int(r['failing'])}/{int(r['expected_failing'])} breaking per edits.tsv, mismatches {int(r['mismatches'])}")
+
+
+def bench_json() -> None:
+    avro_pairs, json_pairs = corpus("avro"), corpus("json")
+    r = alternate({"ours": lambda: json_bench.time_ours(json_pairs),
+                   "apache": lambda: avro_bench.time_apache(avro_pairs)})
+    ratio = 2.3 * r["apache"] / r["ours"]
+    print(f"[issue 3] json engine, 1000 pairs parse+check {r['ours']:.3f}s; R = 2.3 x Apache Avro "
+          f"{r['apache']:.3f}s / ours = {ratio:.1f} (target >= 10)")
+    g = gate_bench.run("json", "json")
+    print(f"[issue 3] pytest --schemafed over a 1000-schema json repo: failing {int(g['failing'])}/"
+          f"{int(g['expected_failing'])} breaking per edits.tsv, mismatches {int(g['mismatches'])}")
+
+
+def bench_protobuf() -> None:
+    repo = corpus("repo", fmt="protobuf")
+    buf = protobuf_bench.ensure_buf(CACHE / "buf")
+    runs = {"schemafed": lambda: gate_bench.wall([*gate_bench.PYTEST, "--schemafed-only"], repo)[0]}
+    if buf:
+        runs["buf"] = lambda: protobuf_bench.time_buf(repo, buf) or 0.0
+    r = alternate(runs)
+    g = gate_bench.run("protobuf", "proto")
+    verdict = f"vs buf breaking {r['buf']:.2f}s: ratio {r['schemafed'] / r['buf']:.2f} (target <= 1)" if buf \
+        else "buf unavailable (npm missing or offline)"
+    print(f"[issue 4] pytest --schemafed over a 1000-file protobuf repo {r['schemafed']:.2f}s {verdict}; failing "
+          f"{int(g['failing'])}/{int(g['expected_failing'])} breaking per edits.tsv, mismatches {int(g['mismatches'])}")
+
+
+def bench_confluent() -> None:
+    r = confluent_bench.run(subjects=1000, max_in_flight=16)
+    print(f"[issue 5] confluent backend, 1000 subjects, 20 ms per request: one after another "
+          f"{r['sequential_s']:.1f}s, concurrent (max_in_flight 16) {r['concurrent_s']:.2f}s: {r['ratio']:.1f}x "
+          f"(target >= 8x); requests {int(r['requests_concurrent'])} concurrent, "
+          f"{int(r['requests_sequential'])} one after another")
+
+
+def bench_uc() -> None:
+    r = uc_bench.run(500)
+    print(f"[issue 6] unity catalog, 500 subjects in one schema: {int(r['list_requests'])} listing requests, "
+          f"{int(r['get_requests'])} table GETs, {r['seconds']:.2f}s")
+
+
+BENCHES = {"avro": bench_avro, "gate": bench_gate, "json": bench_json, "protobuf": bench_protobuf,
+           "confluent": bench_confluent, "uc": bench_uc}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", default=",".join(BENCHES), help="comma-separated subset")
+    args = parser.parse_args()
+    check_generator()
+    for name in args.only.split(","):
+        BENCHES[name.strip()]()
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
