@@ -21,7 +21,7 @@ from .backends.base import Backend, BackendSpec, Judge, RunContext
 from .config import Settings
 from .discovery import ensure_parsed, find_format, load_source
 from .engine import ParseCache, compare_parsed
-from .errors import BackendError, BackendUnavailable, ConfigError, SchemafedError, SchemaParseError
+from .errors import BackendUnavailable, ConfigError, SchemafedError, SchemaParseError
 from .formats.base import ParsedSchema
 from .model import Check, History, Level, Outcome, SchemaSource, Verdict
 from .registry import Registry
@@ -163,7 +163,7 @@ class Gate:
                 continue
             ensure_parsed(check.source, self.rootdir, self.registry)
             if check.source.parse_error is not None:
-                self._store(check, Verdict.failed(check.source.parse_error, check.level))
+                self._store(check, Verdict.failed(check.source.parse_error, check.level, kind="schema"))
             elif check.backend_id in self.backend_errors:
                 self._store(check, self._unavailable(check, self.backend_errors[check.backend_id]))
             else:
@@ -217,21 +217,19 @@ class Gate:
 
     def _error_verdict(self, check: Check, exc: SchemafedError) -> Verdict:
         if isinstance(exc, SchemaParseError):
-            return Verdict.failed(f"a registered version cannot be parsed: {exc}", check.level)
+            return Verdict.failed(f"a registered version cannot be parsed: {exc}", check.level, kind="registry")
         if isinstance(exc, BackendUnavailable):
             return self._unavailable(check, str(exc))
-        if isinstance(exc, BackendError):
-            return Verdict.failed(str(exc), check.level)
-        return Verdict.failed(str(exc), check.level)
+        return Verdict.failed(str(exc), check.level, kind="registry")
 
     def _unavailable(self, check: Check, message: str) -> Verdict:
         if self.specs[check.backend_id].options.get("on_unavailable") == "skip":
-            return Verdict(True, outcome=Outcome.SKIPPED, level=check.level, error=message)
-        return Verdict.failed(message, check.level)
+            return Verdict(True, outcome=Outcome.SKIPPED, level=check.level, error=message, error_kind="registry")
+        return Verdict.failed(message, check.level, kind="registry")
 
     def _store(self, check: Check, verdict: Verdict) -> None:
-        if verdict.error:
-            verdict = replace(verdict, error=scrub(verdict.error))
+        if verdict.error:  # a backend's own failed verdict is the registry's side unless it says otherwise
+            verdict = replace(verdict, error=scrub(verdict.error), error_kind=verdict.error_kind or "registry")
         with self._lock:
             self.verdicts[check.key] = verdict
         if self.on_verdict is not None:

@@ -244,6 +244,10 @@ class Verdict:
     :param error: for ``Outcome.ERROR``, one line saying what went wrong and what to fix.
     :param remote: the registry's own verdict, for backends that have a check endpoint.
     :param notes: remarks for the report (local and remote disagree, PENDING versions...).
+    :param error_kind: with ``error``: ``"schema"`` (the local file cannot be used: it does
+        not parse, or the registry rejects it as invalid) or ``"registry"`` (the backend
+        failed, or a registered version cannot be parsed). The command exits 1 for the
+        first and 3 for the second.
     """
 
     compatible: bool
@@ -254,6 +258,7 @@ class Verdict:
     error: str | None = None
     remote: RemoteVerdict | None = None
     notes: tuple[str, ...] = ()
+    error_kind: str | None = None
 
     @classmethod
     def new_subject(cls, level: Level | None = None, note: str | None = None) -> Verdict:
@@ -261,9 +266,9 @@ class Verdict:
         return cls(True, outcome=Outcome.NEW, level=level, notes=(note,) if note else ())
 
     @classmethod
-    def failed(cls, error: str, level: Level | None = None) -> Verdict:
-        """The check could not be made; ``error`` says why in one line."""
-        return cls(False, outcome=Outcome.ERROR, level=level, error=error)
+    def failed(cls, error: str, level: Level | None = None, kind: str | None = None) -> Verdict:
+        """The check could not be made; ``error`` says why in one line, ``kind`` whose fault it is."""
+        return cls(False, outcome=Outcome.ERROR, level=level, error=error, error_kind=kind)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain builtins, for reports and for crossing process boundaries."""
@@ -273,6 +278,7 @@ class Verdict:
             "level": self.level.value if self.level else None,
             "versions": list(self.versions),
             "error": self.error,
+            "error_kind": self.error_kind,
             "findings": [f.to_dict() for f in self.findings],
             "remote": None
             if self.remote is None

@@ -304,7 +304,7 @@ class SchemaItem(pytest.Item):
             ("findings", json.dumps([f.to_dict() for f in verdict.findings], separators=(",", ":"))
              if verdict.findings else ""),
             ("error", verdict.error or ""),
-            ("error_kind", ("schema" if self.check.source.parse_error else "registry") if verdict.error else ""),
+            ("error_kind", (verdict.error_kind or "registry") if verdict.error else ""),
             ("error_line", str(self.check.source.parse_error_line or "") if verdict.error else ""),
             ("notes", json.dumps(list(verdict.notes)) if verdict.notes else ""),
         ]

@@ -16,12 +16,19 @@ ever sent: the gate never registers, deletes or changes configuration.
 
 Subject-version answers are immutable and cached across runs (``RunContext.cache_*``);
 ``latest`` and config never are.
+
+The registry operations of the ``schemafed`` command (:class:`RegistryAdmin`) use
+``GET /subjects`` (with ``subjectPrefix``, which Karapace ignores: the list is also
+filtered here), ``GET /config``, ``GET /config/{s}?defaultToGlobal=false``,
+``GET /subjects/{s}/versions[/{n}]`` and, for ``levels set`` only,
+``PUT /config[/{s}]``; the gate never calls them.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 from urllib.parse import quote
@@ -30,6 +37,7 @@ import httpx
 
 from ..errors import BackendError, BackendProtocolError, ConfigError, SchemafedError, SubjectNotFound
 from ..model import Check, History, HistoryVersion, Level, Outcome, RemoteVerdict, Verdict
+from .admin import RegisteredVersion, RegistryAdmin
 from .base import Backend, BackendSpec, Judge, Option, RunContext
 from .confluent_support import Once, error_detail, is_bare_not_found, remote_verdict
 from .http import AuthSettings, HttpClient, HttpSettings, safe_url
@@ -50,7 +58,7 @@ _AUTH_KEYS: Mapping[str, Option] = {
 }
 
 
-class ConfluentBackend(Backend):
+class ConfluentBackend(Backend, RegistryAdmin):
     """A Confluent-API schema registry, asked over HTTP (see the module docstring).
 
     :param transport: an httpx transport to use instead of the network (tests).
@@ -176,13 +184,8 @@ class ConfluentBackend(Backend):
 
     # ------------------------------------------------------------ level
     def _global_level(self) -> Level:
-        def fetch() -> Level:
-            response = self._get("config")
-            if response.status_code != 200:
-                raise self._unexpected(response)
-            return self._parse_level(self._json(response), response)
-
-        return self._once.get(("config",), fetch)
+        """The global level, asked once per run (the gate's path)."""
+        return self._once.get(("config",), self.global_level)
 
     def _parse_level(self, body: Any, response: httpx.Response) -> Level:
         raw = body.get("compatibilityLevel") or body.get("compatibility") if isinstance(body, dict) else None
@@ -191,7 +194,7 @@ class ConfluentBackend(Backend):
         except ValueError:
             raise self._unexpected(response) from None
 
-    def subject_level(self, subject: str) -> Level:
+    def _effective_level(self, subject: str) -> Level:
         """The subject's own level, else the registry's global level."""
         level = self._subject_level(subject)
         return level if level is not None else self._global_level()
@@ -252,6 +255,26 @@ class ConfluentBackend(Backend):
         refs = self._resolve_references(body.get("references"))
         return HistoryVersion(version=str(body.get("version")), text=body["schema"], references=refs or None)
 
+    def _not_found(self, subject: str) -> SubjectNotFound:
+        return SubjectNotFound(f"subject {subject!r} has no registered version on registry {self.id!r}")
+
+    def _version_numbers(self, subject: str) -> list[int]:
+        """``GET /subjects/{s}/versions``, sorted.
+
+        :raises SubjectNotFound: no version is registered under ``subject``.
+        """
+        response = self._get(f"subjects/{self._seg(subject)}/versions")
+        if response.status_code == 404 and error_detail(response)[0] in NOT_FOUND_CODES:
+            raise self._not_found(subject)
+        if response.status_code != 200:
+            raise self._unexpected(response)
+        numbers = self._json(response)
+        if not isinstance(numbers, list) or not all(isinstance(n, int) for n in numbers):
+            raise self._unexpected(response)
+        if not numbers:
+            raise self._not_found(subject)
+        return sorted(numbers)
+
     def fetch_history(self, subject: str, level: Level) -> History:
         """The registered versions ``level`` needs, oldest first.
 
@@ -259,21 +282,86 @@ class ConfluentBackend(Backend):
         """
         if not level.transitive:
             return History((self._history_version(self._version(subject, "latest")),), level=level)
-        response = self._get(f"subjects/{self._seg(subject)}/versions")
-        if response.status_code == 404 and error_detail(response)[0] in NOT_FOUND_CODES:
-            raise SubjectNotFound(f"subject {subject!r} has no registered version on registry {self.id!r}")
-        if response.status_code != 200:
-            raise self._unexpected(response)
-        numbers = self._json(response)
-        if not isinstance(numbers, list) or not numbers:
-            raise SubjectNotFound(f"subject {subject!r} has no registered version on registry {self.id!r}")
-        return History(tuple(self._history_version(self._version(subject, str(n))) for n in sorted(numbers)),
-                       level=level)
+        return History(tuple(self._history_version(self._version(subject, str(n)))
+                             for n in self._version_numbers(subject)), level=level)
 
     def history(self, check: Check) -> History:
         """The registered versions the check's level needs (the level asked from the registry if not forced)."""
         subject = self.registry_subject(check.subject)
-        return self.fetch_history(subject, check.level or self.subject_level(subject))
+        return self.fetch_history(subject, check.level or self._effective_level(subject))
+
+    # ------------------------------------------------------------ registry operations (schemafed command)
+    def _registered(self, body: Mapping[str, Any]) -> RegisteredVersion:
+        refs = self._resolve_references(body.get("references"))
+        return RegisteredVersion(version=str(body.get("version")), text=body["schema"], references=refs or None,
+                                 schema_type=str(body.get("schemaType") or "AVRO"))
+
+    def list_subjects(self, prefix: str | None = None) -> list[str]:
+        """``GET /subjects[?subjectPrefix=...]``; filtered here too (Karapace ignores the parameter)."""
+        response = self._get("subjects", **({"subjectPrefix": prefix} if prefix else {}))
+        if response.status_code != 200:
+            raise self._unexpected(response)
+        subjects = self._json(response)
+        if not isinstance(subjects, list):
+            raise self._unexpected(response)
+        return sorted(str(s) for s in subjects if not prefix or str(s).startswith(prefix))
+
+    def global_level(self) -> Level:
+        """``GET /config``: the registry's global level (asked again at each call)."""
+        response = self._get("config")
+        if response.status_code != 200:
+            raise self._unexpected(response)
+        return self._parse_level(self._json(response), response)
+
+    def subject_level(self, subject: str) -> Level | None:
+        """``GET /config/{s}?defaultToGlobal=false``: the subject's own level, ``None`` if it has none.
+
+        :raises SubjectNotFound: the registry knows no such subject (40401).
+        """
+        response = self._get(f"config/{self._seg(subject)}", defaultToGlobal="false")
+        if response.status_code == 200:
+            return self._parse_level(self._json(response), response)
+        code = error_detail(response)[0] if response.status_code == 404 else None
+        if code == 40401:
+            raise SubjectNotFound(f"subject {subject!r} is not registered on registry {self.id!r}")
+        if code == 40408:
+            return None
+        raise self._unexpected(response)
+
+    def versions(self, subject: str) -> History:
+        """Every registered (not deleted) version, oldest first, with its ``schemaType`` (absent: AVRO).
+
+        :raises SubjectNotFound: no version is registered under ``subject``.
+        """
+        return History(tuple(self._registered(self._version(subject, str(n)))
+                             for n in self._version_numbers(subject)))
+
+    def latest(self, subject: str) -> RegisteredVersion | None:
+        """``GET /subjects/{s}/versions/latest``; ``None`` when the subject is not registered."""
+        try:
+            return self._registered(self._version(subject, "latest"))
+        except SubjectNotFound:
+            return None
+
+    def ping(self) -> float:
+        """Seconds ``GET /config`` took (it needs the credentials, and answers on every flavour)."""
+        start = time.perf_counter()
+        self.global_level()
+        return time.perf_counter() - start
+
+    def set_level(self, level: Level, subject: str | None = None) -> None:
+        """``PUT /config`` or ``PUT /config/{s}`` with ``{"compatibility": LEVEL}``: the only write."""
+        path = "config" if subject is None else f"config/{self._seg(subject)}"
+        response = self.http.request("PUT", path, json={"compatibility": level.value},
+                                     headers={"Content-Type": "application/vnd.schemaregistry.v1+json"})
+        if response.status_code == 422 and error_detail(response)[0] == 42203:
+            raise BackendProtocolError(f"the registry refuses the level {level.value}: "
+                                       f"{error_detail(response)[1]}", backend_id=self.id, url=self.url)
+        if response.status_code != 200:
+            raise self._unexpected(response)
+        body = self._json(response)
+        if not isinstance(body, dict) or body.get("compatibility", level.value) != level.value:
+            raise self._unexpected(response)
 
     # ------------------------------------------------------------ references
     def _references(self, check: Check) -> list[dict[str, Any]]:
@@ -363,7 +451,7 @@ class ConfluentBackend(Backend):
         except SubjectNotFound as exc:
             return Verdict.new_subject(level, note=exc.message or None)
         except _Rejected as exc:
-            return Verdict.failed(f"registry {self.id!r}: {exc}", level)
+            return Verdict.failed(f"registry {self.id!r}: {exc}", level, kind="schema")
         return self._combine(check, judge, history, level, remote)
 
     def _schema_type(self, check: Check) -> str:

@@ -22,17 +22,25 @@ named in the verdict's notes. Choices beyond the issue, written down here:
   (with a note): it needs no new version, so nothing would be refused;
 * the Glue schema name is ``subjects[subject]`` if mapped, else ``schema_name``
   (a template with ``{subject}`` and ``{stem}``, default ``{subject}``).
+
+Registry operations of the ``schemafed`` command (:class:`RegistryAdmin`; subjects are
+Glue schema names): ``ListSchemas`` for the subjects, ``GetSchema`` for a schema's
+level, the versions as above. A Glue registry has no registry-wide level, so
+:meth:`GlueBackend.global_level` is ``None`` and :meth:`GlueBackend.set_level` sets one
+schema's ``Compatibility`` (``UpdateSchema``) and refuses a global change.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from ..errors import BackendError, SubjectNotFound
 from ..model import Check, Finding, History, HistoryVersion, Level, Outcome, Verdict
+from .admin import AdminUnsupported, RegisteredVersion, RegistryAdmin
 from .base import Backend, BackendSpec, Judge, Option, RunContext
 from .glue_client import GlueRegistryNotFound, GlueSettings, build_client, error_code, http_status, map_error
 
@@ -88,7 +96,7 @@ class _ListUnavailable(Exception):
     """``ListSchemaVersions`` cannot be used here: walk the version numbers instead."""
 
 
-class GlueBackend(Backend):
+class GlueBackend(Backend, RegistryAdmin):
     """A registry of ``type: glue``: schemas of one AWS Glue Schema Registry.
 
     :param client: an existing Glue client (tests pass one wrapped in botocore's
@@ -198,7 +206,9 @@ class GlueBackend(Backend):
 
         :raises SubjectNotFound: the registry holds no schema of that name.
         """
-        name = self.schema_name(check)
+        return self._describe(self.schema_name(check))
+
+    def _describe(self, name: str) -> GlueSchema:
         try:
             answer = self._call(f"read schema {name!r}", "get_schema", SchemaId=self._schema_id(name))
         except _NotFound:
@@ -336,6 +346,78 @@ class GlueBackend(Backend):
         """
         schema = self.describe_schema(check)
         return self.read_history(schema, check.level or schema.level)
+
+    # ------------------------------------------------- registry operations (schemafed command)
+    def list_subjects(self, prefix: str | None = None) -> list[str]:
+        """``ListSchemas`` of the registry, every page (Glue has no prefix filter: filtered here)."""
+        names: list[str] = []
+        kwargs: dict[str, Any] = {"RegistryId": {"RegistryName": self.settings.registry_name}, "MaxResults": 100}
+        while True:
+            page = self._call(f"list the schemas of registry {self.settings.registry_name!r}", "list_schemas",
+                              **kwargs)
+            names.extend(str(e["SchemaName"]) for e in page.get("Schemas", [])
+                         if e.get("SchemaStatus") != "DELETING")
+            if not page.get("NextToken"):
+                return sorted(n for n in names if not prefix or n.startswith(prefix))
+            kwargs["NextToken"] = page["NextToken"]
+
+    def global_level(self) -> Level | None:
+        """``None``: a Glue registry has no registry-wide level, each schema has its own."""
+        self.prepare(())
+        return None
+
+    def subject_level(self, subject: str) -> Level | None:
+        """The schema's ``Compatibility`` as a level; ``None`` for ``DISABLED`` (no new version accepted).
+
+        :raises SubjectNotFound: no Glue schema of that name.
+        """
+        return self._describe(subject).level
+
+    def versions(self, subject: str) -> History:
+        """Every version in the history (not FAILURE / DELETING), oldest first, typed by ``DataFormat``.
+
+        :raises SubjectNotFound: no Glue schema of that name, or no version left in it.
+        """
+        schema = self._describe(subject)
+        history = self.read_history(schema, Level.FULL_TRANSITIVE)
+        if not history.versions:
+            raise SubjectNotFound(f"Glue schema {subject!r} has no version in its history")
+        typed = tuple(RegisteredVersion(v.version, v.text, v.references, schema_type=schema.data_format or None)
+                      for v in history.versions)
+        return replace(history, versions=typed)
+
+    def latest(self, subject: str) -> RegisteredVersion | None:
+        """The newest version in the history, ``None`` when there is no such schema (or version)."""
+        try:
+            schema = self._describe(subject)
+        except SubjectNotFound:
+            return None
+        answers, _ = self._latest(schema)
+        if not answers:
+            return None
+        return RegisteredVersion(str(answers[0]["VersionNumber"]), str(answers[0].get("SchemaDefinition", "")),
+                                 schema_type=schema.data_format or None)
+
+    def ping(self) -> float:
+        """Seconds ``GetRegistry`` took (it also proves the registry exists)."""
+        start = time.perf_counter()
+        self._checked_registry = False
+        self.prepare(())
+        return time.perf_counter() - start
+
+    def set_level(self, level: Level, subject: str | None = None) -> None:
+        """``UpdateSchema`` with the Glue mode of ``level`` (``*_TRANSITIVE`` -> ``*_ALL``) on one schema."""
+        if subject is None:
+            raise AdminUnsupported("set level", type_name=self.type_name, backend_id=self.id,
+                                   reason="a Glue registry has no registry-wide level; name the schemas "
+                                          "with --subject")
+        mode = level.value.replace("_TRANSITIVE", "_ALL")
+        try:
+            self._call(f"set the compatibility of schema {subject!r}", "update_schema",
+                       SchemaId=self._schema_id(subject), Compatibility=mode)
+        except _NotFound:
+            raise SubjectNotFound(f"Glue registry {self.settings.registry_name!r} has no schema {subject!r}") \
+                from None
 
     # --------------------------------------------------------------- judging
     def evaluate(self, check: Check, judge: Judge) -> Verdict:

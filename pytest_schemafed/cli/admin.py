@@ -1,8 +1,17 @@
 """Registry operations: ``registries``, ``subjects``, ``find``, ``levels``, ``audit``, ``levels set``.
 
-Each goes through methods of the backend object (see :class:`RegistryAdmin`); a backend
-type without a method says so ("not supported by backend type git"). Only
-``levels set`` writes, and only after an audit, a printed plan and ``--yes``.
+Each goes through the public methods of :class:`~pytest_schemafed.backends.admin.RegistryAdmin`;
+a backend type without one says so ("set level is not supported by backend type git",
+exit 2). Only ``levels set`` writes, and only after a printed plan, an audit of the
+histories the new level would govern (refused on violations unless ``--force``) and
+``--yes``.
+
+The audit replays what the registry would have checked when each version was
+registered: version *n* against version *n-1* (non-transitive levels) or against every
+earlier version (``*_TRANSITIVE``), with the local engine of the version's format (the
+registry's ``schemaType``; ``--format`` overrides it). A version that cannot be parsed,
+or whose schema type differs from a version it is compared with, is a violation too:
+the level cannot be shown to hold.
 """
 
 from __future__ import annotations
@@ -11,75 +20,64 @@ import argparse
 import fnmatch
 import hashlib
 import json
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
 
+from ..backends.admin import AdminUnsupported, RegisteredVersion, RegistryAdmin, admin_of, format_of_schema_type
 from ..backends.base import Backend, BackendSpec, RunContext
 from ..config import Settings, load_settings
-from ..engine import check_compatibility
+from ..engine import ParseCache, compare_parsed
 from ..errors import BackendError, ConfigError, SchemafedError, SchemaParseError, SubjectNotFound
+from ..formats.base import ParsedSchema, Rule
 from ..model import History, HistoryVersion, Level
 from ..registry import Registry
 from .output import INCOMPATIBLE, OK, UNREACHABLE, USAGE, Progress, fail
 
-__all__ = ["AdminUnsupported", "RegistryAdmin", "audit_subject", "guess_format", "run_admin"]
+__all__ = ["AUDIT_RULES", "AdminUnsupported", "RegistryAdmin", "Violation", "audit_history", "guess_format",
+           "run_admin"]
+
+VERSION_UNREADABLE = "VERSION_UNREADABLE"
+VERSION_SCHEMA_TYPE_CHANGED = "VERSION_SCHEMA_TYPE_CHANGED"
+AUDIT_RULES: tuple[Rule, ...] = (
+    Rule(VERSION_UNREADABLE, "Checks that every registered version can be parsed by the local engine of its format.",
+         "fix or delete the version, or pass --format if the schema type is guessed wrong"),
+    Rule(VERSION_SCHEMA_TYPE_CHANGED, "Checks that a registered version has the schema type of the versions it "
+         "is compared with.", "registries compare different schema types as incompatible: use another subject"),
+)
+"""The findings the audit adds itself; the formats' rules supply every other one."""
 
 
-@runtime_checkable
-class RegistryAdmin(Protocol):
-    """What the registry commands ask of a backend; each method is optional."""
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One reason a registered history breaks the audited level.
 
-    def list_subjects(self, prefix: str | None = None) -> list[str]:
-        """Every subject, or those starting with ``prefix``."""
+    :param version: the version that breaks it; :param against: the earlier version it
+        was compared with (``None`` when it could not be read at all).
+    """
 
-    def global_level(self) -> Level:
-        """The registry's global compatibility level."""
+    subject: str
+    version: str
+    against: str | None
+    rule: str
+    path: str
+    message: str
 
-    def subject_level(self, subject: str) -> Level | None:
-        """The subject's level (its own, else the global one)."""
-
-    def latest(self, subject: str) -> HistoryVersion:
-        """The latest registered version; raises SubjectNotFound."""
-
-    def fetch_history(self, subject: str, level: Level) -> History:
-        """The versions ``level`` needs (all of them for a transitive level)."""
-
-    def set_level(self, level: Level, subject: str | None = None) -> None:
-        """Set the global level, or a subject's level."""
+    def line(self) -> str:
+        """``version 2 vs 1: RULE at /path: message``."""
+        pair = f"version {self.version}" + (f" vs {self.against}" if self.against else "")
+        return f"{pair}: {self.rule} at {self.path or '/'}: {self.message}"
 
 
-class AdminUnsupported(SchemafedError):
-    """The backend type has no method for the operation asked."""
-
-
-def _method(backend: Backend, name: str) -> Callable[..., Any]:
-    method = getattr(backend, name, None)
-    if method is None and name == "global_level":
-        method = getattr(backend, "_global_level", None)
-    if method is None and name == "latest" and hasattr(backend, "fetch_history"):
-        def latest(subject: str) -> HistoryVersion:
-            return backend.fetch_history(subject, Level.BACKWARD).versions[-1]
-        method = latest
-    if method is None:
-        raise AdminUnsupported(f"{name.replace('_', ' ')} is not supported by backend type {backend.type_name} "
-                               f"(registry {backend.id!r})")
-    return method
-
-
-def guess_format(text: str, registry: Registry, forced: str | None = None) -> str:
-    """The format of a registered schema text: ``protobuf``, ``json`` (JSON Schema) or ``avro``."""
-    if forced:
-        return forced
-    stripped = text.lstrip()
-    if not stripped.startswith(("{", "[", '"')) and "protobuf" in registry.formats:
+def guess_format(text: str, registry: Registry) -> str:
+    """The format of a registered text whose registry does not say: ``protobuf``, ``json`` or ``avro``."""
+    if not text.lstrip().startswith(("{", "[", '"')) and "protobuf" in registry.formats:
         return "protobuf"
     try:
         doc = json.loads(text)
     except ValueError:
-        return "protobuf" if "protobuf" in registry.formats else "avro"
+        return "avro"
     avro_kinds = {"record", "enum", "fixed", "array", "map", "error"}
     if isinstance(doc, dict) and doc.get("type") not in avro_kinds and "json" in registry.formats and (
         "$schema" in doc or "properties" in doc or doc.get("type") == "object" or "$ref" in doc
@@ -88,7 +86,60 @@ def guess_format(text: str, registry: Registry, forced: str | None = None) -> st
     return "avro"
 
 
-# ------------------------------------------------------------------------ backends
+@dataclass(slots=True)
+class _Entry:
+    version: str
+    format: str | None
+    parsed: ParsedSchema | None
+
+
+def _read(subject: str, version: HistoryVersion, registry: Registry, forced: str | None,
+          cache: ParseCache, out: list[Violation]) -> _Entry:
+    """Parse one registered version once; an unreadable one becomes a violation."""
+    schema_type = version.schema_type if isinstance(version, RegisteredVersion) else None
+    name = forced or (format_of_schema_type(schema_type, registry) if schema_type else
+                      guess_format(version.text, registry))
+    if name is None or name not in registry.formats:
+        out.append(Violation(subject, version.version, None, VERSION_UNREADABLE, "",
+                             f"no local format for schema type {schema_type or name}"))
+        return _Entry(version.version, name, None)
+    try:
+        parsed = cache.parse(registry.formats[name], version.text, path=f"{subject} version {version.version}",
+                             references=version.references or None)
+    except SchemaParseError as exc:
+        out.append(Violation(subject, version.version, None, VERSION_UNREADABLE, "", f"cannot be parsed: {exc}"))
+        return _Entry(version.version, name, None)
+    return _Entry(version.version, name, parsed)
+
+
+def audit_history(subject: str, history: History, level: Level, registry: Registry,
+                  forced_format: str | None = None) -> list[Violation]:
+    """Every way the registered ``history`` breaks ``level``, each version against the ones before it."""
+    if level is Level.NONE or len(history.versions) < 2:
+        return []
+    violations: list[Violation] = []
+    cache = ParseCache()
+    entries = [_read(subject, v, registry, forced_format, cache, violations) for v in history.versions]
+    for index in range(1, len(entries)):
+        current = entries[index]
+        if current.parsed is None or current.format is None:
+            continue
+        chosen = entries[:index] if level.transitive else entries[index - 1:index]
+        comparable: list[tuple[str, ParsedSchema]] = []
+        for earlier in chosen:
+            if earlier.format != current.format:
+                violations.append(Violation(subject, current.version, earlier.version, VERSION_SCHEMA_TYPE_CHANGED,
+                                            "", f"version {current.version} is {current.format}, version "
+                                            f"{earlier.version} is {earlier.format}"))
+            elif earlier.parsed is not None:
+                comparable.append((earlier.version, earlier.parsed))
+        verdict = compare_parsed(registry.formats[current.format], current.parsed, comparable, level)
+        violations.extend(Violation(subject, current.version, f.version, f.rule, f.path, f.message)
+                          for f in verdict.findings)
+    return violations
+
+
+# ------------------------------------------------------------------------ session
 class Session:
     """The configuration and the backends opened by one command."""
 
@@ -100,6 +151,7 @@ class Session:
         self.opened: list[Backend] = []
 
     def spec(self, registry_id: str) -> BackendSpec:
+        """The configured registry ``registry_id``."""
         for spec in self.settings.registries:
             if spec.id == registry_id:
                 return spec
@@ -107,15 +159,22 @@ class Session:
         raise ConfigError(f"no registry with id {registry_id!r}; configured: {known}")
 
     def open(self, spec: BackendSpec) -> Backend:
+        """Build the backend of ``spec`` (closed when the command ends)."""
         backend = self.registry.backends[spec.type](spec, self.context)
         self.opened.append(backend)
         return backend
 
+    def admin(self, registry_id: str, operation: str) -> tuple[Backend, RegistryAdmin]:
+        """Open ``registry_id`` and return it with its registry operations."""
+        backend = self.open(self.spec(registry_id))
+        return backend, admin_of(backend, operation)
+
     def close(self) -> None:
+        """Close every backend opened."""
         for backend in self.opened:
             try:
                 backend.close()
-            except Exception:
+            except Exception:  # closing must not hide the command's result
                 pass
 
 
@@ -128,25 +187,31 @@ def _session(registry: Registry, config: str | None) -> Iterator[Session]:
         session.close()
 
 
-# ------------------------------------------------------------------------ commands
+# ------------------------------------------------------------------------ reading commands
 def cmd_registries(session: Session, args: argparse.Namespace) -> int:
     """Each configured registry: reachable or not, response time, global level."""
     rows = [("id", "type", "status", "time", "global level")]
     code = OK
     for spec in session.settings.registries:
-        start = time.perf_counter()
+        elapsed, level = "-", "n/a"
         try:
             backend = session.open(spec)
-            try:
-                level = _method(backend, "global_level")().value
-            except AdminUnsupported:
-                level = "n/a"
-            status = "reachable"
+            if isinstance(backend, RegistryAdmin):
+                elapsed = f"{backend.ping() * 1000:.0f} ms"
+                status = "reachable"
+                try:
+                    found = backend.global_level()
+                    level = found.value if found else "none (per subject)"
+                except AdminUnsupported:
+                    pass
+            else:
+                status = f"not asked (backend type {spec.type} has no registry operations)"
+        except AdminUnsupported as exc:
+            status = str(exc)
         except BackendError as exc:
             status, level, code = f"unreachable: {exc}", "", UNREACHABLE
         except ConfigError as exc:
             status, level, code = f"misconfigured: {exc}", "", max(code, USAGE)
-        elapsed = f"{(time.perf_counter() - start) * 1000:.0f} ms"
         rows.append((spec.id, spec.type, status, elapsed, level))
     _table(rows)
     return code
@@ -154,135 +219,169 @@ def cmd_registries(session: Session, args: argparse.Namespace) -> int:
 
 def cmd_subjects(session: Session, args: argparse.Namespace) -> int:
     """The subjects of one registry, optionally those starting with ``--prefix``."""
-    backend = session.open(session.spec(args.id))
-    subjects = _method(backend, "list_subjects")(prefix=args.prefix)
-    for subject in sorted(subjects):
-        if not args.prefix or subject.startswith(args.prefix):
-            print(subject)
+    _, admin = session.admin(args.id, "list subjects")
+    for subject in admin.list_subjects(prefix=args.prefix):
+        print(subject)
     return OK
 
 
 def cmd_find(session: Session, args: argparse.Namespace) -> int:
     """The latest version of one subject on every registry, side by side."""
-    rows = [("registry", "type", "version", "sha256", "same as first")]
+    rows = [("registry", "type", "version", "schema type", "sha256", "same as first")]
     first: str | None = None
     code = OK
     for spec in session.settings.registries:
         try:
-            backend = session.open(spec)
-            latest = _method(backend, "latest")(args.subject)
+            latest = admin_of(session.open(spec), "latest").latest(args.subject)
         except AdminUnsupported as exc:
-            rows.append((spec.id, spec.type, "-", "-", str(exc)))
-            continue
-        except SubjectNotFound:
-            rows.append((spec.id, spec.type, "-", "-", "not registered"))
+            rows.append((spec.id, spec.type, "-", "-", "-", str(exc)))
             continue
         except BackendError as exc:
-            rows.append((spec.id, spec.type, "-", "-", f"unreachable: {exc}"))
+            rows.append((spec.id, spec.type, "-", "-", "-", f"unreachable: {exc}"))
             code = UNREACHABLE
+            continue
+        if latest is None:
+            rows.append((spec.id, spec.type, "-", "-", "-", "not registered"))
             continue
         digest = hashlib.sha256(latest.text.encode()).hexdigest()[:12]
         same = "yes" if first is None or first == digest else "no: differs"
         first = first or digest
-        rows.append((spec.id, spec.type, latest.version, digest, same))
+        schema_type = (latest.schema_type if isinstance(latest, RegisteredVersion) else None) or "-"
+        rows.append((spec.id, spec.type, latest.version, schema_type, digest, same))
     print(f"subject {args.subject}:")
     _table(rows)
     return code
 
 
 def cmd_levels(session: Session, args: argparse.Namespace) -> int:
-    """The registry's global level and the level of each subject named."""
-    backend = session.open(session.spec(args.id))
-    print(f"global: {_method(backend, 'global_level')().value}")
-    subject_level = _method(backend, "subject_level") if args.subjects else None
-    for subject in args.subjects:
-        level = subject_level(subject) if subject_level else None
-        print(f"{subject}: {level.value if level else 'global'}")
+    """The registry's global level and the level of each subject (named, else all of them)."""
+    _, admin = session.admin(args.id, "levels")
+    global_level = admin.global_level()
+    print(f"global: {global_level.value if global_level else 'none (each subject has its own level)'}")
+    subjects = list(args.subjects) or admin.list_subjects()
+    progress = Progress(len(subjects), f"levels of {args.id}")
+    lines: list[str] = []
+    try:
+        for subject in subjects:
+            progress.step(subject)
+            try:
+                own = admin.subject_level(subject)
+            except SubjectNotFound:
+                lines.append(f"{subject}: not registered")
+                continue
+            if own is not None:
+                lines.append(f"{subject}: {own.value}")
+            elif global_level is not None:
+                lines.append(f"{subject}: {global_level.value} (global)")
+            else:
+                lines.append(f"{subject}: no level (accepts no new version)")
+    finally:
+        progress.close()
+    for line in lines:
+        print(line)
     return OK
 
 
-def audit_subject(versions: tuple[HistoryVersion, ...], level: Level, fmt: str) -> list[str]:
-    """Lines describing each registered version that breaks ``level`` against the ones before it."""
-    problems: list[str] = []
-    for index in range(1, len(versions)):
-        current = versions[index]
-        try:
-            verdict = check_compatibility(current.text, versions[:index], format=fmt, level=level,
-                                          references=current.references, path=f"version {current.version}")
-        except SchemaParseError as exc:
-            problems.append(f"version {current.version}: cannot be parsed: {exc}")
-            continue
-        for finding in verdict.findings:
-            problems.append(f"version {current.version} vs {finding.version}: {finding.rule} at "
-                            f"{finding.path or '/'}: {finding.message}")
-    return problems
+# ------------------------------------------------------------------------ audit
+def _subjects_for(admin: RegistryAdmin, pattern: str | None) -> list[str]:
+    """``--subjects``: a name is taken as is (no listing); a glob filters the listing."""
+    if pattern is not None and not any(c in pattern for c in "*?["):
+        return [pattern]
+    prefix = None if pattern is None else pattern.split("*")[0].split("?")[0].split("[")[0] or None
+    return sorted(s for s in admin.list_subjects(prefix=prefix)
+                  if pattern is None or fnmatch.fnmatchcase(s, pattern))
 
 
-def _audit(backend: Backend, subjects: list[str], level: Level, registry: Registry,
-           forced_format: str | None) -> dict[str, list[str]]:
-    fetch = _method(backend, "fetch_history")
-    violations: dict[str, list[str]] = {}
+def _audit(backend: Backend, admin: RegistryAdmin, subjects: Sequence[str], level: Level, registry: Registry,
+           forced_format: str | None) -> tuple[dict[str, list[Violation]], list[str]]:
+    """(subject -> violations, subjects that are not registered)."""
+    violations: dict[str, list[Violation]] = {}
+    missing: list[str] = []
     progress = Progress(len(subjects), f"audit {backend.id} at {level.value}")
     try:
         for subject in subjects:
             progress.step(subject)
             try:
-                history = fetch(subject, Level.FULL_TRANSITIVE)  # every registered version
+                history = admin.versions(subject)
             except SubjectNotFound:
+                missing.append(subject)
                 continue
-            if not history.versions or level is Level.NONE:
-                continue
-            fmt = guess_format(history.versions[-1].text, registry, forced_format)
-            problems = audit_subject(history.versions, level, fmt)
-            if problems:
-                violations[subject] = problems
+            found = audit_history(subject, history, level, registry, forced_format)
+            if found:
+                violations[subject] = found
     finally:
         progress.close()
-    return violations
+    return violations, missing
 
 
-def _subjects_for(backend: Backend, pattern: str | None) -> list[str]:
-    subjects = _method(backend, "list_subjects")()
-    return sorted(s for s in subjects if pattern is None or fnmatch.fnmatchcase(s, pattern))
+def _print_audit(registry_id: str, level: Level, subjects: Sequence[str],
+                 violations: dict[str, list[Violation]], missing: Sequence[str]) -> None:
+    for subject, found in sorted(violations.items()):
+        print(f"{subject}:")
+        for violation in found:
+            print(f"  {violation.line()}")
+    for subject in missing:
+        print(f"{subject}: not registered on {registry_id}")
+    print(f"audit of {registry_id} at {level.value}: {len(subjects)} subject(s), "
+          f"{len(violations)} with violations")
 
 
 def cmd_audit(session: Session, args: argparse.Namespace) -> int:
-    """Does every registered history already satisfy ``--level``?"""
+    """Does every registered history already satisfy ``--level``? Exit 1 when one does not."""
     level = Level.parse(args.level)
-    backend = session.open(session.spec(args.id))
-    subjects = _subjects_for(backend, args.subjects)
-    violations = _audit(backend, subjects, level, session.registry, args.format)
-    _print_violations(violations)
-    print(f"audit of {args.id} at {level.value}: {len(subjects)} subject(s), "
-          f"{len(violations)} with violations")
+    backend, admin = session.admin(args.id, "versions")
+    subjects = _subjects_for(admin, args.subjects)
+    violations, missing = _audit(backend, admin, subjects, level, session.registry, args.format)
+    _print_audit(args.id, level, subjects, violations, missing)
     return INCOMPATIBLE if violations else OK
 
 
-def _print_violations(violations: dict[str, list[str]]) -> None:
-    for subject, problems in sorted(violations.items()):
-        print(f"{subject}:")
-        for problem in problems:
-            print(f"  {problem}")
+# ------------------------------------------------------------------------ the one write
+def _global_followers(admin: RegistryAdmin, registry_id: str) -> tuple[list[str], int]:
+    """The subjects without a level of their own (a global change governs them), and how many have one."""
+    subjects = admin.list_subjects()
+    followers: list[str] = []
+    progress = Progress(len(subjects), f"levels of {registry_id}")
+    try:
+        for subject in subjects:
+            progress.step(subject)
+            try:
+                if admin.subject_level(subject) is None:
+                    followers.append(subject)
+            except SubjectNotFound:
+                continue
+    finally:
+        progress.close()
+    return followers, len(subjects) - len(followers)
 
 
 def cmd_levels_set(session: Session, args: argparse.Namespace) -> int:
     """Plan, audit, and (with ``--yes``) set a level globally or on ``--subject`` subjects."""
     level = Level.parse(args.level)
-    backend = session.open(session.spec(args.id))
-    setter = _method(backend, "set_level")
+    backend, admin = session.admin(args.id, "set level")
     targets: list[str | None] = list(args.subject) or [None]
     print(f"plan for registry {args.id} ({backend.describe()}):")
     for target in targets:
         if target is None:
-            current = _method(backend, "global_level")()
-        else:
-            current = _method(backend, "subject_level")(target)
-        name = "global" if target is None else f"subject {target}"
-        print(f"  {name}: {current.value if current else 'global'} -> {level.value}")
-    subjects = list(args.subject) or _subjects_for(backend, None)
-    violations = _audit(backend, subjects, level, session.registry, args.format)
-    _print_violations(violations)
-    print(f"audit at {level.value}: {len(subjects)} subject(s), {len(violations)} with violations")
+            current = admin.global_level()
+            if current is None:
+                raise AdminUnsupported("set level", type_name=backend.type_name, backend_id=backend.id,
+                                       reason="the registry has no global level; name subjects with --subject")
+            print(f"  global: {current.value} -> {level.value}")
+            continue
+        try:
+            own = admin.subject_level(target)
+            now = own.value if own else "global"
+        except SubjectNotFound:
+            now = "not registered yet"
+        print(f"  subject {target}: {now} -> {level.value}")
+    if targets == [None]:
+        subjects, own_level = _global_followers(admin, args.id)
+        print(f"  {len(subjects)} subject(s) follow the global level; {own_level} keep their own level")
+    else:
+        subjects = [t for t in targets if t is not None]
+    violations, missing = _audit(backend, admin, subjects, level, session.registry, args.format)
+    _print_audit(args.id, level, subjects, violations, missing)
     if violations and not args.force:
         print("refused: registered histories break the new level (fix them, or pass --force)")
         return INCOMPATIBLE
@@ -290,7 +389,7 @@ def cmd_levels_set(session: Session, args: argparse.Namespace) -> int:
         print("dry run: nothing changed; add --yes to apply")
         return OK
     for target in targets:
-        setter(level, subject=target)
+        admin.set_level(level, subject=target)
         print(f"set {'global' if target is None else target} to {level.value}")
     return OK
 
@@ -306,18 +405,16 @@ COMMANDS: dict[str, Callable[[Session, argparse.Namespace], int]] = {
 
 
 def run_admin(command: str, args: argparse.Namespace, registry: Registry) -> int:
-    """Run one registry command; map errors onto the exit codes."""
+    """Run one registry command; map errors onto the exit codes (2 usage, 3 registry)."""
     try:
         with _session(registry, args.config) as session:
             return COMMANDS[command](session, args)
     except ValueError as exc:
         return fail(str(exc), USAGE)
-    except AdminUnsupported as exc:
-        return fail(str(exc), USAGE)
-    except ConfigError as exc:
-        return fail(str(exc), USAGE)
     except BackendError as exc:
         return fail(str(exc), UNREACHABLE)
+    except SchemafedError as exc:  # AdminUnsupported, ConfigError, an unknown subject
+        return fail(str(exc), USAGE)
 
 
 def _table(rows: Sequence[tuple[str, ...]]) -> None:

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 import pytest
 
+from pytest_schemafed.backends.admin import RegisteredVersion, RegistryAdmin
 from pytest_schemafed.backends.base import Backend, Option
 from pytest_schemafed.cli import main
 from pytest_schemafed.errors import BackendUnavailable, SubjectNotFound
@@ -17,12 +18,13 @@ from pytest_schemafed.registry import Registry, fill_registry, make_plugin_manag
 from .conftest import BREAKING, COMPATIBLE, V1
 
 
-class FakeRegistryBackend(Backend):
+class FakeRegistryBackend(Backend, RegistryAdmin):
     """An in-memory registry: subjects with versions, a global level, per-subject levels."""
 
     type_name = "fake"
     options: ClassVar = {"down": Option(bool, doc="fail to connect")}
     subjects: ClassVar[dict[str, list[str]]] = {}
+    types: ClassVar[dict[str, list[str]]] = {}
     levels: ClassVar[dict[str | None, Level]] = {}
     writes: ClassVar[list[tuple[Level, str | None]]] = []
 
@@ -32,22 +34,31 @@ class FakeRegistryBackend(Backend):
             raise BackendUnavailable("connection refused", backend_id=spec.id)
 
     def history(self, check: Check) -> History:
-        return self.fetch_history(check.subject, Level.BACKWARD)
+        return self.versions(check.subject)
 
     def list_subjects(self, prefix: str | None = None) -> list[str]:
-        return [s for s in self.subjects if not prefix or s.startswith(prefix)]
+        return sorted(s for s in self.subjects if not prefix or s.startswith(prefix))
 
     def global_level(self) -> Level:
         return self.levels[None]
 
     def subject_level(self, subject: str) -> Level | None:
-        return self.levels.get(subject, self.levels[None])
-
-    def fetch_history(self, subject: str, level: Level) -> History:
         if subject not in self.subjects:
             raise SubjectNotFound(subject)
-        versions = tuple(HistoryVersion(str(i), t) for i, t in enumerate(self.subjects[subject], 1))
-        return History(versions if level.transitive else versions[-1:])
+        return self.levels.get(subject)
+
+    def versions(self, subject: str) -> History:
+        if subject not in self.subjects:
+            raise SubjectNotFound(subject)
+        types = self.types.get(subject) or ["AVRO"] * len(self.subjects[subject])
+        return History(tuple(RegisteredVersion(str(i), t, schema_type=k)
+                             for i, (t, k) in enumerate(zip(self.subjects[subject], types, strict=True), 1)))
+
+    def latest(self, subject: str) -> HistoryVersion | None:
+        return self.versions(subject).versions[-1] if subject in self.subjects else None
+
+    def ping(self) -> float:
+        return 0.004
 
     def set_level(self, level: Level, subject: str | None = None) -> None:
         self.writes.append((level, subject))
@@ -68,6 +79,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_repo: Any) -> 
     root = make_repo({"schemafed.yaml": "registries:\n  - id: prod\n    type: fake\n  - id: base\n    type: git\n"})
     monkeypatch.chdir(root)
     FakeRegistryBackend.subjects = {"users-value": [V1, COMPATIBLE], "orders-value": [V1]}
+    FakeRegistryBackend.types = {}
     FakeRegistryBackend.levels = {None: Level.BACKWARD}
     FakeRegistryBackend.writes = []
     yield root

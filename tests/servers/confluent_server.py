@@ -305,13 +305,19 @@ class ConfluentTestServer:
                     return {"compatibilityLevel": self.global_level}
                 raise Reply(404, {"error_code": 40408, "message": f"Subject '{subject}' does not have "
                                   "subject-level compatibility configured"})
-            case ("PUT", ["config", *rest]):
-                if body.get("compatibility") not in LEVELS:
+            case ("PUT", ["config", *rest]) if len(rest) <= 1:
+                if not isinstance(body, dict) or "compatibility" not in body:  # Karapace: pydantic's 422 list
+                    missing = {"type": "missing", "loc": ["body", "compatibility"], "msg": "Field required",
+                               "input": body}
+                    raise Reply(422, {"error_code": 422, "message": [missing]})
+                if body["compatibility"] not in LEVELS:
                     raise Reply(422, {"error_code": 42203, "message": "Invalid compatibility level"})
                 self.set_level(body["compatibility"], rest[0] if rest else None)
                 return {"compatibility": body["compatibility"]}
             case ("GET", ["subjects"]):
-                return sorted(self.subjects)
+                # Karapace knows only ?deleted=; it ignores subjectPrefix (FastAPI drops unknown parameters)
+                prefix = query.get("subjectPrefix", [""])[0] if self.flavour == "confluent" else ""
+                return sorted(s for s in self.subjects if self.subjects[s] and s.startswith(prefix))
             case ("GET", ["subjects", subject, "versions"]):
                 return list(range(1, len(self.versions_of(subject)) + 1))
             case ("GET", ["subjects", subject, "versions", raw]):
