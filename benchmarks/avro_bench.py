@@ -51,7 +51,7 @@ def verdicts_apache(pairs: Pairs) -> dict[str, bool]:
 
 
 def _timed(fn: object, pairs: Pairs) -> float:
-    from pytest_schemafed.formats.avro.decode import clear
+    from pytest_schemafed.formats.avro.reuse import clear
 
     clear()  # measure ours cold: no field remembered from an earlier run
     start = time.perf_counter()

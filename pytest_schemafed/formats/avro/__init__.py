@@ -5,7 +5,9 @@ small model (:mod:`.model`); ``compare`` walks reader and writer together
 (:mod:`.compare`) and asks the rules (:mod:`.rules`) about each pair; findings get
 sentences from :mod:`.messages` and line/column from the local file's text.
 
-Locations: with ``local="reader"`` a finding's path is Apache's location (as the
+Locations: a finding about a record field is placed on the line of the field's
+``"name"`` (its opening brace often stands alone on a line). With ``local="reader"``
+a finding's path is Apache's location (as the
 Java checker and Confluent's ``verbose`` answers print it, e.g. ``/fields/1/type/size``;
 where the writer is a union, Apache appends the writer's branch index). With
 ``local="writer"`` it is the JSON pointer of the element in the writer's text, or of
@@ -26,6 +28,12 @@ from .parse import parse_avro
 from .rules import RULES, RULES_BY_ID
 
 __all__ = ["AvroFormat", "AvroSchema", "parse_avro"]
+
+
+def _is_field(path: str) -> bool:
+    """True for ``.../fields/<n>``: such findings are placed on the field's ``"name"`` line."""
+    head, _, last = path.rpartition("/")
+    return last.isdigit() and head.endswith("/fields")
 
 
 class AvroFormat(Format):
@@ -58,7 +66,7 @@ class AvroFormat(Format):
         for issue in issues:
             rule, rloc, wloc, _ = issue
             path = (rloc if local == "reader" else wloc) or "/"
-            hit = side.locate(path)
+            hit = side.locate(path + "/name" if _is_field(path) else path)
             findings.append(
                 Finding(
                     rule=rule,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...formats.base import ParsedSchema
-from .locate import locate_pointer
+from ..jsonpos import JsonPositions
 
 __all__ = [
     "PRIMITIVE_KINDS",
@@ -92,10 +92,10 @@ class Field:
     """One field of a record, with its position (``index``) in the record's ``fields``.
 
     ``at`` and ``type_at`` are the field's and its type's JSON pointers relative to
-    the record (``/fields/3``, ``/fields/3/type``), built once for the comparison.
+    the record (``/fields/3``, ``/fields/3/type``), shared strings built on demand.
     """
 
-    __slots__ = ("aliases", "at", "default", "has_default", "index", "name", "type", "type_at")
+    __slots__ = ("aliases", "default", "has_default", "index", "name", "type")
 
     def __init__(
         self,
@@ -112,11 +112,27 @@ class Field:
         self.has_default = has_default
         self.default = default
         self.aliases = aliases
+
+    @property
+    def at(self) -> str:
+        """``/fields/<index>``."""
+        index = self.index
         if index >= len(_AT):
-            _AT.extend(f"/fields/{i}" for i in range(len(_AT), index + 64))
-            _TYPE_AT.extend(f"/fields/{i}/type" for i in range(len(_TYPE_AT), index + 64))
-        self.at = _AT[index]
-        self.type_at = _TYPE_AT[index]
+            _grow(index)
+        return _AT[index]
+
+    @property
+    def type_at(self) -> str:
+        """``/fields/<index>/type``."""
+        index = self.index
+        if index >= len(_TYPE_AT):
+            _grow(index)
+        return _TYPE_AT[index]
+
+
+def _grow(index: int) -> None:
+    _AT.extend(f"/fields/{i}" for i in range(len(_AT), index + 64))
+    _TYPE_AT.extend(f"/fields/{i}/type" for i in range(len(_TYPE_AT), index + 64))
 
 
 class Record(Named):
@@ -202,7 +218,7 @@ class AvroSchema(ParsedSchema):
     :param imported: full names used here but defined in a reference.
     """
 
-    __slots__ = ("_located", "defined", "imported", "root")
+    __slots__ = ("_positions", "defined", "imported", "root")
 
     def __init__(
         self,
@@ -216,11 +232,10 @@ class AvroSchema(ParsedSchema):
         self.root = root
         self.defined = defined
         self.imported = imported
-        self._located: dict[str, tuple[int, int] | None] = {}
+        self._positions: JsonPositions | None = None
 
     def locate(self, schema_path: str) -> tuple[int, int] | None:
         """(line, column) of a JSON pointer, or of its nearest existing ancestor."""
-        pointer = "" if schema_path == "/" else schema_path
-        if pointer not in self._located:
-            self._located[pointer] = locate_pointer(self.text, pointer)
-        return self._located[pointer]
+        if self._positions is None:
+            self._positions = JsonPositions(self.text)
+        return self._positions.locate("" if schema_path == "/" else schema_path)

@@ -16,14 +16,15 @@ enclosing namespace first, then in the null namespace. Types defined by
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from ...errors import SchemaParseError
-from .decode import FreshField, KnownField, decode, remember
-from .locate import locate_pointer
+from ..jsonpos import JsonPositions
+from .defaults import quick_default, valid_default
 from .model import (
     PRIMITIVE_KINDS,
     Array,
@@ -38,19 +39,28 @@ from .model import (
     Record,
     Union,
 )
+from .reuse import Entry, find, remember, strict
+
+try:
+    from orjson import loads as _fast_loads
+except ImportError:  # pragma: no cover - orjson is a dependency; json is the fallback
+    _fast_loads = json.loads  # type: ignore[assignment]
 
 __all__ = ["parse_avro"]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _SHARED: dict[str, Primitive] = {kind: Primitive(kind) for kind in PRIMITIVE_KINDS}
 _ORDERS = frozenset({"ascending", "descending", "ignore"})
-_MAX_DEFAULT_DEPTH = 64
+_NO_ALIASES: frozenset[str] = frozenset()
+_MISSING = object()
+_FAR = 1 << 62
 # Nodes made only of shared primitives are shared too, so that identical parts of two
 # schemas are the same object and compare in one identity test.
 _ARRAYS: dict[str, Array] = {kind: Array(node) for kind, node in _SHARED.items()}
 _MAPS: dict[str, Map] = {kind: Map(node) for kind, node in _SHARED.items()}
 _UNIONS: dict[tuple[Any, ...], Union] = {}
 _GOOD_NAMES: set[str] = set()  # names already validated (names repeat across files)
+_GOOD_SPACES: set[str] = set()  # namespaces already validated
 
 #: a JSON pointer built lazily: a string, or (parent, token, ...) flattened only for errors
 Ptr = str | tuple[Any, ...]
@@ -87,6 +97,14 @@ def _where(pointer: Ptr) -> str:
     return f"at {pointer}" if pointer else "at the top level"
 
 
+def _bad_default(field: Field, pointer: Ptr, record: str) -> _Invalid:
+    return _Invalid(
+        f"the default {json.dumps(field.default)} of field `{field.name}` in record `{record}` "
+        f"is not a valid {field.type.describe()} value",
+        (pointer, "/default"),
+    )
+
+
 class _Parser:
     """One pass over the decoded JSON; ``names`` is shared with the references."""
 
@@ -94,9 +112,13 @@ class _Parser:
         self.names = names
         self.external = external
         self.defined: list[str] = []
+        self.order: dict[str, int] = {}  # full name -> position in ``defined``
         self.imported: list[str] = []
-        self.unresolved = False
+        self.unresolved = 0  # forward references met so far
+        self.numeric = 0  # defaults and sizes whose JSON number type matters, met so far
+        self.floor = _FAR  # lowest ``order`` of a name used by the field being parsed
         self.defaults: list[tuple[Field, Ptr, str]] = []
+        self.fresh: list[tuple[tuple[str, str], Entry]] = []  # fields to remember if all is valid
 
     # -- names ---------------------------------------------------------------
     def _check_name(self, name: Any, what: str, pointer: Ptr) -> str:
@@ -114,39 +136,48 @@ class _Parser:
 
     def _full_name(self, data: dict[str, Any], namespace: str, pointer: Ptr, kind: str) -> tuple[str, str]:
         raw = data.get("name")
-        if raw is None:
-            raise _Invalid(f'a {kind} needs a "name"', pointer)
-        if not isinstance(raw, str):
+        if type(raw) is not str:
+            if raw is None:
+                raise _Invalid(f'a {kind} needs a "name"', pointer)
             raise _Invalid(f"the name of a {kind} must be a string, not {json.dumps(raw)}", (pointer, "/name"))
         if "." in raw:
             namespace, _, simple = raw.rpartition(".")
+            where = "/name"
         else:
             simple = raw
+            where = "/namespace"
             explicit = data.get("namespace")
             if explicit is not None:
-                if not isinstance(explicit, str):
+                if type(explicit) is not str:
                     raise _Invalid(f"namespace must be a string, not {json.dumps(explicit)}", (pointer, "/namespace"))
                 namespace = explicit
-        self._check_name(simple, f"{kind} name", (pointer, "/name"))
-        for part in namespace.split(".") if namespace else ():
-            self._check_name(part, "namespace part", (pointer, "/namespace" if "." not in raw else "/name"))
-        if not namespace and simple in PRIMITIVE_KINDS:
+        if simple not in _GOOD_NAMES:
+            self._check_name(simple, f"{kind} name", (pointer, "/name"))
+        if namespace:
+            if namespace not in _GOOD_SPACES:
+                for part in namespace.split("."):
+                    self._check_name(part, "namespace part", (pointer, where))
+                if len(_GOOD_SPACES) < 100_000:
+                    _GOOD_SPACES.add(namespace)
+        elif simple in PRIMITIVE_KINDS:
             raise _Invalid(f"a {kind} may not be named after the primitive type `{simple}`", (pointer, "/name"))
         return simple, namespace
 
     def _aliases(self, data: dict[str, Any], namespace: str, pointer: Ptr) -> frozenset[str]:
         raw = data.get("aliases")
         if raw is None:
-            return frozenset()
+            return _NO_ALIASES
         if not isinstance(raw, list) or not all(isinstance(a, str) for a in raw):
             raise _Invalid('"aliases" must be a list of names', (pointer, "/aliases"))
         return frozenset(a if "." in a or not namespace else f"{namespace}.{a}" for a in raw)
 
     def _define(self, node: Named, pointer: Ptr) -> None:
-        if node.fullname in self.names:
-            raise _Invalid(f"the type `{node.fullname}` is defined twice (names must be unique)", pointer)
-        self.names[node.fullname] = node
-        self.defined.append(node.fullname)
+        full = node.fullname
+        if full in self.names:
+            raise _Invalid(f"the type `{full}` is defined twice (names must be unique)", pointer)
+        self.names[full] = node
+        self.order[full] = len(self.defined)
+        self.defined.append(full)
 
     def _lookup(self, spelled: str, namespace: str, pointer: Ptr) -> Node:
         if "." in spelled or not namespace:
@@ -158,8 +189,11 @@ class _Parser:
             if hit is not None:
                 if full in self.external and full not in self.imported:
                     self.imported.append(full)
+                at = self.order.get(full, -1) if full is candidates[0] else -1
+                if at < self.floor:
+                    self.floor = at
                 return hit
-        self.unresolved = True
+        self.unresolved += 1
         return _Unresolved(spelled, candidates, pointer)
 
     # -- nodes ---------------------------------------------------------------
@@ -213,79 +247,161 @@ class _Parser:
 
     def _record(self, data: dict[str, Any], namespace: str, pointer: Ptr) -> Record:
         name, space = self._full_name(data, namespace, pointer, "record")
-        record = Record(name, space, self._aliases(data, space, pointer))
+        record = Record(name, space, self._aliases(data, space, pointer) if "aliases" in data else _NO_ALIASES)
         self._define(record, pointer)
         fields = data.get("fields")
         if type(fields) is not list:
             raise _Invalid(f'record `{record.fullname}` needs a "fields" list', pointer)
         by_name = record.by_name
         out = record.fields
+        good = _GOOD_NAMES
+        shared = _SHARED
+        unions = _UNIONS
         for index, raw in enumerate(fields):
-            chunk = None
-            if type(raw) is KnownField:
-                known = raw.name
-                if known in by_name:
+            if type(raw) is not dict:
+                raise _Invalid(
+                    f"field {index} of record `{record.fullname}` must be an object", (pointer, "/fields/", index)
+                )
+            fname = raw.get("name")
+            if type(fname) is not str or fname not in good:
+                if fname is None:
                     raise _Invalid(
-                        f"record `{record.fullname}` has two fields named `{known}`", (pointer, "/fields/", index)
+                        f'field {index} of record `{record.fullname}` needs a "name"', (pointer, "/fields/", index)
                     )
-                field = Field(known, raw.type, index, raw.has_default, raw.default, raw.aliases)
-                by_name[known] = field
+                self._check_name(fname, "field name", (pointer, "/fields/", index, "/name"))
+            if fname in by_name:
+                raise _Invalid(
+                    f"record `{record.fullname}` has two fields named `{fname}`", (pointer, "/fields/", index, "/name")
+                )
+            traw = raw.get("type", _MISSING)
+            tt = type(traw)
+            if tt is str:
+                ftype: Node | None = shared.get(traw)
+                if ftype is None:
+                    ftype = self._lookup(traw, space, (pointer, "/fields/", index, "/type"))
+            elif tt is list:
+                try:
+                    ftype = unions.get(tuple(traw))
+                except TypeError:  # a branch is an object
+                    ftype = None
+                if ftype is None:
+                    if not all(type(b) is str for b in traw):
+                        field = self._complex_field(raw, fname, traw, index, record, pointer)
+                        by_name[fname] = field
+                        out.append(field)
+                        continue
+                    ftype = self._union(traw, space, (pointer, "/fields/", index, "/type"))
+            elif tt is dict and type(inner := traw.get("type")) is str and inner in PRIMITIVE_KINDS:
+                ftype = self._object(traw, space, (pointer, "/fields/", index, "/type"))
+            elif traw is _MISSING:
+                raise _Invalid(
+                    f'field `{fname}` of record `{record.fullname}` needs a "type"', (pointer, "/fields/", index)
+                )
+            else:
+                field = self._complex_field(raw, fname, traw, index, record, pointer)
+                by_name[fname] = field
                 out.append(field)
                 continue
-            if type(raw) is FreshField:
-                chunk = raw.text
-                raw = raw.data
-            fpointer = (pointer, "/fields/", index)
-            if type(raw) is not dict:
-                raise _Invalid(f"field {index} of record `{record.fullname}` must be an object", fpointer)
-            fname = raw.get("name")
-            if fname is None:
-                raise _Invalid(f'field {index} of record `{record.fullname}` needs a "name"', fpointer)
-            if type(fname) is not str or fname not in _GOOD_NAMES:
-                self._check_name(fname, "field name", (fpointer, "/name"))
-            if fname in by_name:
-                raise _Invalid(f"record `{record.fullname}` has two fields named `{fname}`", (fpointer, "/name"))
-            if "type" not in raw:
-                raise _Invalid(f'field `{fname}` of record `{record.fullname}` needs a "type"', fpointer)
-            ftype = self.node(raw["type"], space, (fpointer, "/type"))
-            aliases = raw.get("aliases")
-            if aliases is None:
-                aliases = ()
-            elif type(aliases) is not list or not all(type(a) is str for a in aliases):
-                raise _Invalid(f'"aliases" of field `{fname}` must be a list of names', (fpointer, "/aliases"))
-            order = raw.get("order")
-            if order is not None and (type(order) is not str or order not in _ORDERS):
-                raise _Invalid(
-                    f'"order" of field `{fname}` must be ascending, descending or ignore', (fpointer, "/order")
-                )
-            has_default = "default" in raw
-            field = Field(fname, ftype, index, has_default, raw.get("default"), tuple(aliases))
-            if has_default:
-                self.defaults.append((field, fpointer, record.fullname))
+            size = len(raw)
+            if size == 2 or (size == 3 and "doc" in raw):  # no default, aliases or order
+                field = Field(fname, ftype, index, False, None, ())
+            else:
+                field = self._field_rest(raw, fname, ftype, index, record, pointer)
             by_name[fname] = field
             out.append(field)
-            valid_default = not has_default or _valid_default(ftype, field.default, 0)
-            if chunk is not None and valid_default and _context_free(ftype):
-                remember(chunk, KnownField(fname, ftype, has_default, field.default, field.aliases))
         return record
+
+    def _complex_field(
+        self, raw: dict[str, Any], fname: str, traw: Any, index: int, record: Record, pointer: Ptr
+    ) -> Field:
+        """A field whose type is an object or a union: reused when seen before, else parsed and remembered."""
+        key = (record.fullname, fname)
+        entry = find(key, raw)
+        if entry is not None:
+            names = self.names
+            if names.keys().isdisjoint(entry.names):
+                defined = self.defined
+                order = self.order
+                for full, named in entry.defines:
+                    names[full] = named
+                    order[full] = len(defined)
+                    defined.append(full)
+                self.numeric += entry.numeric
+                return Field(fname, entry.type, index, entry.has_default, entry.default, entry.aliases)
+        first = len(self.defined)
+        numeric = self.numeric
+        unresolved = self.unresolved
+        floor = self.floor
+        self.floor = _FAR
+        ftype = self.node(traw, record.namespace, (pointer, "/fields/", index, "/type"))
+        field = self._field_rest(raw, fname, ftype, index, record, pointer)
+        inside = self.floor
+        self.floor = min(floor, inside)
+        if inside >= first and self.unresolved == unresolved:
+            used = self.numeric - numeric
+            exact = strict(raw) if used else None
+            if exact is not None or not used:
+                defines = tuple((full, self.names[full]) for full in self.defined[first:])
+                self.fresh.append(
+                    (key, Entry(raw, exact, used, ftype, field.has_default, field.default, field.aliases, defines))
+                )
+        return field
+
+    def _field_rest(
+        self, raw: dict[str, Any], fname: str, ftype: Node, index: int, record: Record, pointer: Ptr
+    ) -> Field:
+        """The field's aliases, order and default (validated at once when that needs no walk)."""
+        aliases = raw.get("aliases")
+        if aliases is None:
+            aliases = ()
+        elif type(aliases) is not list or not all(type(a) is str for a in aliases):
+            raise _Invalid(
+                f'"aliases" of field `{fname}` must be a list of names', (pointer, "/fields/", index, "/aliases")
+            )
+        else:
+            aliases = tuple(aliases)
+        order = raw.get("order")
+        if order is not None and (type(order) is not str or order not in _ORDERS):
+            raise _Invalid(
+                f'"order" of field `{fname}` must be ascending, descending or ignore',
+                (pointer, "/fields/", index, "/order"),
+            )
+        if "default" not in raw:
+            return Field(fname, ftype, index, False, None, aliases)
+        default = raw["default"]
+        field = Field(fname, ftype, index, True, default, aliases)
+        if default is not None and type(default) is not str:
+            self.numeric += 1
+        ok = quick_default(ftype, default)
+        if ok is None:
+            self.defaults.append((field, (pointer, "/fields/", index), record.fullname))
+        elif not ok:
+            raise _bad_default(field, (pointer, "/fields/", index), record.fullname)
+        return field
 
     def _enum(self, data: dict[str, Any], namespace: str, pointer: Ptr) -> Enum:
         name, space = self._full_name(data, namespace, pointer, "enum")
         symbols = data.get("symbols")
         if type(symbols) is not list:
             raise _Invalid(f'enum `{name}` needs a "symbols" list', pointer)
-        seen: set[str] = set()
-        for i, symbol in enumerate(symbols):
-            self._check_name(symbol, "enum symbol", (pointer, "/symbols/", i))
-            if symbol in seen:
-                raise _Invalid(f"enum `{name}` lists the symbol `{symbol}` twice", (pointer, "/symbols/", i))
-            seen.add(symbol)
+        try:
+            quick = _GOOD_NAMES.issuperset(symbols) and len(set(symbols)) == len(symbols)
+        except TypeError:  # a symbol is a list or an object
+            quick = False
+        if not quick:
+            seen: set[str] = set()
+            for i, symbol in enumerate(symbols):
+                self._check_name(symbol, "enum symbol", (pointer, "/symbols/", i))
+                if symbol in seen:
+                    raise _Invalid(f"enum `{name}` lists the symbol `{symbol}` twice", (pointer, "/symbols/", i))
+                seen.add(symbol)
         default = data.get("default")
-        if default is not None and (type(default) is not str or default not in seen):
+        if default is not None and (type(default) is not str or default not in symbols):
             raise _Invalid(
                 f"the default {json.dumps(default)} of enum `{name}` is not one of its symbols", (pointer, "/default")
             )
-        enum = Enum(name, space, self._aliases(data, space, pointer), symbols, default)
+        aliases = self._aliases(data, space, pointer) if "aliases" in data else _NO_ALIASES
+        enum = Enum(name, space, aliases, symbols, default)
         self._define(enum, pointer)
         return enum
 
@@ -294,6 +410,7 @@ class _Parser:
         size = data.get("size")
         if type(size) is not int or size < 0:
             raise _Invalid(f'fixed `{name}` needs a "size" that is a non-negative integer', pointer)
+        self.numeric += 1  # 4 and 4.0 are equal in Python, but only one is a valid size
         logical = data.get("logicalType")
         fixed = Fixed(name, space, self._aliases(data, space, pointer), size, logical if type(logical) is str else None)
         self._define(fixed, pointer)
@@ -372,28 +489,10 @@ class _Parser:
         return fix(root)
 
     def check_defaults(self) -> None:
-        """Every field default must be a value of the field's type."""
+        """Every deferred field default must be a value of the field's type."""
         for field, pointer, record in self.defaults:
-            if not _valid_default(field.type, field.default, 0):
-                raise _Invalid(
-                    f"the default {json.dumps(field.default)} of field `{field.name}` in record `{record}` "
-                    f"is not a valid {field.type.describe()} value",
-                    (pointer, "/default"),
-                )
-
-
-def _context_free(node: Node) -> bool:
-    """True when the node's meaning does not depend on names defined around it."""
-    t = type(node)
-    if t is Primitive:
-        return True
-    if t is Array:
-        return _context_free(node.items)  # type: ignore[attr-defined]
-    if t is Map:
-        return _context_free(node.values)  # type: ignore[attr-defined]
-    if t is Union:
-        return all(_context_free(b) for b in node.branches)  # type: ignore[attr-defined]
-    return False
+            if not valid_default(field.type, field.default):
+                raise _bad_default(field, pointer, record)
 
 
 def _branch_key(node: Node) -> str | None:
@@ -404,46 +503,10 @@ def _branch_key(node: Node) -> str | None:
     return node.kind
 
 
-def _valid_default(node: Node, value: Any, depth: int) -> bool:
-    if depth > _MAX_DEFAULT_DEPTH:
-        return False
-    kind = node.kind
-    t = type(value)
-    if kind == "string" or kind == "bytes" or kind == "enum" or kind == "fixed":
-        return t is str
-    if kind == "int":
-        return t is int and -(2**31) <= value < 2**31
-    if kind == "long":
-        return t is int and -(2**63) <= value < 2**63
-    if kind == "float" or kind == "double":
-        return t is int or t is float
-    if kind == "boolean":
-        return t is bool
-    if kind == "null":
-        return value is None
-    if isinstance(node, Array):
-        return t is list and all(_valid_default(node.items, v, depth + 1) for v in value)
-    if isinstance(node, Map):
-        return t is dict and all(_valid_default(node.values, v, depth + 1) for v in value.values())
-    if isinstance(node, Union):
-        return any(_valid_default(b, value, depth + 1) for b in node.branches)
-    if isinstance(node, Record):
-        if t is not dict:
-            return False
-        for field in node.fields:
-            if field.name in value:
-                if not _valid_default(field.type, value[field.name], depth + 1):
-                    return False
-            elif not field.has_default or not _valid_default(field.type, field.default, depth + 1):
-                return False
-        return True
-    return False
-
-
 def _error(text: str, path: str | None, message: str, pointer: str | None) -> SchemaParseError:
     line = column = None
     if pointer is not None:
-        hit = locate_pointer(text, pointer)
+        hit = JsonPositions(text).locate(pointer)
         if hit is not None:
             line, column = hit
     where = f" ({_where(pointer)})" if pointer is not None else ""
@@ -452,7 +515,11 @@ def _error(text: str, path: str | None, message: str, pointer: str | None) -> Sc
 
 def _decode(text: str, path: str | None) -> Any:
     try:
-        return decode(text)
+        return _fast_loads(text)
+    except (ValueError, TypeError, RecursionError):
+        pass  # json says precisely what is wrong (and reads what orjson does not: NaN, huge integers)
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise SchemaParseError(
             f"not JSON: {exc.msg} (an .avsc file must be a JSON schema)",
@@ -475,6 +542,8 @@ def _parse_one(text: str, path: str | None, names: dict[str, Named], external: f
         raise _error(text, path, exc.message, _flat(exc.pointer)) from None
     except RecursionError:
         raise _error(text, path, "the schema is nested too deeply", None) from None
+    for key, entry in parser.fresh:
+        remember(key, entry)
     return root, parser
 
 
@@ -507,9 +576,16 @@ def parse_avro(text: str, *, path: str | None = None, references: Mapping[str, s
 
     :raises SchemaParseError: the text (or a reference) is not a valid Avro schema.
     """
-    names: dict[str, Named] = {}
-    if references:
-        _parse_references(references, names)
-    external = frozenset(names)
-    root, parser = _parse_one(text, path, names, external)
-    return AvroSchema(text, path, root, parser.defined, parser.imported)
+    collecting = gc.isenabled()
+    if collecting:  # a parse builds many small objects and frees none: no cycle hunt meanwhile
+        gc.disable()
+    try:
+        names: dict[str, Named] = {}
+        if references:
+            _parse_references(references, names)
+        external = frozenset(names)
+        root, parser = _parse_one(text, path, names, external)
+        return AvroSchema(text, path, root, parser.defined, parser.imported)
+    finally:
+        if collecting:
+            gc.enable()

@@ -237,31 +237,107 @@ def test_parse_error__wrongly_typed_values_raise_schema_parse_error(template: st
         assert err.reason
 
 
-def test_field_reuse__remembered_fields_are_still_checked_per_record() -> None:
-    """A field reused from an earlier text still counts for duplicate names; bad defaults are never reused."""
-    from pytest_schemafed.formats.avro import decode
+def _record_text(*fields: dict[str, object], name: str = "A", namespace: str = "n") -> str:
+    return json.dumps({"type": "record", "name": name, "namespace": namespace, "fields": list(fields)}, indent=2)
 
-    decode.clear()
-    field = (
-        '{\n      "name": "customer_email_address",\n      "type": ["null", "string"],\n      "default": null\n    }'
-    )
-    one = '{\n  "type": "record",\n  "name": "A",\n  "fields": [\n    ' + field + "\n  ]\n}"
-    FMT.parse(one)
-    assert decode._CHUNKS, "the context-free field was remembered"
-    twice = '{\n  "type": "record",\n  "name": "A",\n  "fields": [\n    ' + field + ",\n    " + field + "\n  ]\n}"
-    err = _error(twice)
-    assert "two fields named `customer_email_address`" in err.reason and err.line == 10
-    bad = field.replace('"default": null', '"default": 5')
+
+_INNER = {
+    "name": "address",
+    "type": {
+        "type": "record",
+        "name": "Address",
+        "fields": [{"name": "zip", "type": "int", "default": 1}, {"name": "city", "type": ["null", "string"]}],
+    },
+}
+
+
+def test_field_reuse__remembered_fields_still_count_for_duplicate_names_and_types() -> None:
+    """A field reused from an earlier text still clashes with a second field or type of the same name."""
+    from pytest_schemafed.formats.avro import reuse
+
+    reuse.clear()
+    FMT.parse(_record_text(_INNER))
+    assert reuse._ENTRIES, "the self-contained field was remembered"
+    err = _error(_record_text(_INNER, _INNER))
+    assert "two fields named `address`" in err.reason
+    clash = {"name": "first", "type": {"type": "fixed", "name": "Address", "size": 2}}
+    err = _error(_record_text(clash, _INNER))
+    assert "`n.Address` is defined twice" in err.reason
+
+
+def test_field_reuse__a_reused_field_keeps_its_named_types_for_later_references() -> None:
+    """Named types defined inside a reused field can be referenced by later fields of the new text."""
+    from pytest_schemafed.formats.avro import reuse
+
+    reuse.clear()
+    FMT.parse(_record_text(_INNER))
+    parsed = FMT.parse(_record_text(_INNER, {"name": "other", "type": "Address"}))
+    first, second = parsed.root.fields  # type: ignore[attr-defined]
+    assert second.type is first.type and parsed.defined == ["n.A", "n.Address"]
+
+
+def test_field_reuse__bad_defaults_are_never_reused() -> None:
+    """A field whose default is wrong is rejected every time it is seen."""
+    from pytest_schemafed.formats.avro import reuse
+
+    reuse.clear()
+    bad = {**_INNER, "default": 5}
     for _ in range(2):
-        err = _error('{"type": "record", "name": "A", "fields": [' + bad + "]}")
-        assert "default 5 of field `customer_email_address`" in err.reason
+        err = _error(_record_text(bad))
+        assert "default 5 of field `address`" in err.reason
 
 
-def test_field_reuse__decode_matches_json_loads() -> None:
-    """Apart from field objects, the decoder returns what json.loads returns, and its errors."""
-    from pytest_schemafed.formats.avro import decode
+@pytest.mark.parametrize(("good", "bad", "kind"), [(1, 1.0, "int"), (1, True, "int"), (True, 1, "boolean")])
+def test_field_reuse__equal_json_of_another_number_type_is_checked_again(good: object, bad: object, kind: str) -> None:
+    """Python's 1 == 1.0 == True must not let an invalid default ride on a remembered valid one."""
+    from pytest_schemafed.formats.avro import reuse
 
-    text = '{"type": "record", "name": "A", "doc": "x", "fields": [], "type": "record", "n": [1, {"a": null}]}'
-    assert decode.decode(text) == json.loads(text)
-    with pytest.raises(json.JSONDecodeError):
-        decode.decode('{"type": "record", "fields": [ {"name": "a" } ] } extra')
+    reuse.clear()
+
+    def text(default: object) -> str:
+        inner = {"type": "record", "name": "B", "fields": [{"name": "x", "type": kind, "default": default}]}
+        return _record_text({"name": "b", "type": inner})
+
+    FMT.parse(text(good))
+    err = _error(text(bad))
+    assert "of field `x` in record `n.B`" in err.reason
+
+
+def test_field_reuse__names_defined_outside_the_field_are_resolved_in_the_new_text() -> None:
+    """A field using a type defined elsewhere is never reused: the other text may define it differently."""
+    from pytest_schemafed.formats.avro import reuse
+
+    reuse.clear()
+    user = {"name": "u", "type": {"type": "record", "name": "U", "fields": [{"name": "k", "type": "Kind"}]}}
+    FMT.parse(_record_text({"name": "kind", "type": {"type": "enum", "name": "Kind", "symbols": ["X"]}}, user))
+    parsed = FMT.parse(_record_text({"name": "kind", "type": {"type": "fixed", "name": "Kind", "size": 3}}, user))
+    assert parsed.root.fields[1].type.fields[0].type.kind == "fixed"  # type: ignore[attr-defined]
+
+
+def test_field_reuse__an_inner_name_shadowed_by_an_outer_definition_is_not_reused() -> None:
+    """`Foo` read in namespace n means n.Foo when the new text defines one, even if the field also defines Foo."""
+    from pytest_schemafed.formats.avro import reuse
+
+    reuse.clear()
+    inner = {
+        "type": "record",
+        "name": "I",
+        "fields": [
+            {"name": "e", "type": {"type": "enum", "name": "Foo", "namespace": "", "symbols": ["X"]}},
+            {"name": "g", "type": "Foo"},
+        ],
+    }
+    FMT.parse(_record_text({"name": "i", "type": inner}))
+    outer = {"name": "f", "type": {"type": "fixed", "name": "Foo", "size": 4}}
+    parsed = FMT.parse(_record_text(outer, {"name": "i", "type": inner}))
+    assert parsed.root.fields[1].type.fields[1].type.kind == "fixed"  # type: ignore[attr-defined]
+
+
+def test_parse__texts_only_python_json_reads_still_parse() -> None:
+    """A NaN default (which orjson refuses) is read by json as before; a huge long default is still refused."""
+    text = '{"type": "record", "name": "A", "fields": [{"name": "x", "type": "double", "default": NaN}]}'
+    assert FMT.parse(text).root.fields[0].has_default  # type: ignore[attr-defined]
+    big = _record_text({"name": "x", "type": "long", "default": 10**30})
+    err = _error(big)
+    line = next(i for i, row in enumerate(big.splitlines(), 1) if '"default"' in row)
+    assert "of field `x` in record `n.A` is not a valid `long` value" in err.reason and err.line == line

@@ -131,3 +131,12 @@ def test_identical_fixture_schemas_are_fully_compatible() -> None:
     for rule in ("TYPE_MISMATCH", "NAME_MISMATCH", "MISSING_UNION_BRANCH"):
         text = fixture_text(rule, "previous")
         assert check(text, text, "FULL_TRANSITIVE").compatible
+
+
+def test_field_finding_is_placed_on_the_line_of_the_field_name() -> None:
+    """An added field's finding keeps Apache's path but points at its "name", not its lone opening brace."""
+    old = _rec([{"name": "a", "type": "int"}])
+    new = _rec([{"name": "a", "type": "int"}, {"name": "email", "type": "string"}])
+    (finding,) = check(new, old).findings
+    line = next(i for i, text in enumerate(new.splitlines(), 1) if '"email"' in text)
+    assert (finding.path, finding.line, finding.column) == ("/fields/1", line, 7)

@@ -1,0 +1,103 @@
+"""Reuse record fields already parsed and validated in this process.
+
+The versions of one schema share most of their text: the local file and each
+registered version differ by a few fields. A field whose type is an object or a
+union is remembered (after its whole text parsed without error) under the
+full name of its record and its own name, with its decoded JSON. A later field with
+the same key whose JSON is equal reuses the parsed type: parsing skips it and the
+comparison sees the very same nodes (compatible at once).
+
+Only self-contained fields are remembered: every name the field's type uses is
+defined inside it and was found under its first candidate name, so no definition
+elsewhere can change what it means; the named types it defines are added to the
+new text's names (a clash falls back to a normal parse, which reports it). Python's
+``==`` takes ``1 == 1.0 == true``; where that could change the result (a default
+that is not a string or null, a fixed ``size``), the field's exact JSON encoding
+must match too.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .model import Named, Node
+
+try:
+    from orjson import dumps as _dumps
+except ImportError:  # pragma: no cover - orjson is a dependency; json is the fallback
+    _dumps = None  # type: ignore[assignment]
+
+__all__ = ["Entry", "clear", "find", "remember", "strict"]
+
+_MAX_KEYS = 20_000
+_MAX_PER_KEY = 4
+
+
+class Entry:
+    """A parsed, validated field: everything but its position in the record."""
+
+    __slots__ = ("aliases", "default", "defines", "exact", "has_default", "names", "numeric", "raw", "type")
+
+    def __init__(
+        self,
+        raw: dict[str, Any],
+        exact: bytes | None,
+        numeric: int,
+        type_: Node,
+        has_default: bool,
+        default: Any,
+        aliases: tuple[str, ...],
+        defines: tuple[tuple[str, Named], ...],
+    ) -> None:
+        self.raw = raw
+        self.exact = exact
+        self.numeric = numeric
+        self.type = type_
+        self.has_default = has_default
+        self.default = default
+        self.aliases = aliases
+        self.defines = defines
+        self.names = tuple(full for full, _ in defines)
+
+
+_ENTRIES: dict[tuple[str, str], list[Entry]] = {}
+
+
+def clear() -> None:
+    """Forget every remembered field (for cold-cache measurements and tests)."""
+    _ENTRIES.clear()
+
+
+def strict(raw: Any) -> bytes | None:
+    """The exact JSON encoding of ``raw`` (``1``, ``1.0`` and ``true`` differ); ``None`` if it has none."""
+    try:
+        if _dumps is not None:
+            return _dumps(raw)
+        return json.dumps(raw, allow_nan=False).encode()
+    except (TypeError, ValueError):
+        return None
+
+
+def find(key: tuple[str, str], raw: dict[str, Any]) -> Entry | None:
+    """The remembered field with this key whose JSON equals ``raw`` exactly, if any."""
+    bucket = _ENTRIES.get(key)
+    if bucket is None:
+        return None
+    for entry in bucket:
+        if entry.raw == raw and (entry.exact is None or strict(raw) == entry.exact):
+            return entry
+    return None
+
+
+def remember(key: tuple[str, str], entry: Entry) -> None:
+    """Keep ``entry`` for later texts (bounded: the oldest keys go first when full)."""
+    bucket = _ENTRIES.get(key)
+    if bucket is None:
+        if len(_ENTRIES) >= _MAX_KEYS:
+            for old in list(_ENTRIES)[: _MAX_KEYS // 4]:
+                del _ENTRIES[old]
+        _ENTRIES[key] = [entry]
+    else:
+        bucket.insert(0, entry)  # the latest first: the next text is most likely its next version
+        del bucket[_MAX_PER_KEY:]
