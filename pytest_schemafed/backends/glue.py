@@ -353,8 +353,7 @@ class GlueBackend(Backend, RegistryAdmin):
         names: list[str] = []
         kwargs: dict[str, Any] = {"RegistryId": {"RegistryName": self.settings.registry_name}, "MaxResults": 100}
         while True:
-            page = self._call(f"list the schemas of registry {self.settings.registry_name!r}", "list_schemas",
-                              **kwargs)
+            page = self._call("list the schemas", "list_schemas", **kwargs)
             names.extend(str(e["SchemaName"]) for e in page.get("Schemas", [])
                          if e.get("SchemaStatus") != "DELETING")
             if not page.get("NextToken"):

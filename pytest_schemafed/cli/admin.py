@@ -55,6 +55,8 @@ class Violation:
 
     :param version: the version that breaks it; :param against: the earlier version it
         was compared with (``None`` when it could not be read at all).
+    :param direction: ``backward`` (the later version reads the earlier one's data) or
+        ``forward`` (the earlier version reads the later one's data).
     """
 
     subject: str
@@ -63,11 +65,13 @@ class Violation:
     rule: str
     path: str
     message: str
+    direction: str = ""
 
     def line(self) -> str:
-        """``version 2 vs 1: RULE at /path: message``."""
+        """``version 2 vs 1: RULE at /path (backward): message``."""
         pair = f"version {self.version}" + (f" vs {self.against}" if self.against else "")
-        return f"{pair}: {self.rule} at {self.path or '/'}: {self.message}"
+        direction = f" ({self.direction})" if self.direction else ""
+        return f"{pair}: {self.rule} at {self.path or '/'}{direction}: {self.message}"
 
 
 def guess_format(text: str, registry: Registry) -> str:
@@ -134,7 +138,7 @@ def audit_history(subject: str, history: History, level: Level, registry: Regist
             elif earlier.parsed is not None:
                 comparable.append((earlier.version, earlier.parsed))
         verdict = compare_parsed(registry.formats[current.format], current.parsed, comparable, level)
-        violations.extend(Violation(subject, current.version, f.version, f.rule, f.path, f.message)
+        violations.extend(Violation(subject, current.version, f.version, f.rule, f.path, f.message, f.direction)
                           for f in verdict.findings)
     return violations
 

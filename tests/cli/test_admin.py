@@ -11,6 +11,7 @@ import pytest
 from pytest_schemafed.backends.admin import RegisteredVersion, RegistryAdmin
 from pytest_schemafed.backends.base import Backend, Option
 from pytest_schemafed.cli import main
+from pytest_schemafed.cli.admin import AUDIT_RULES, audit_history
 from pytest_schemafed.errors import BackendUnavailable, SubjectNotFound
 from pytest_schemafed.model import Check, History, HistoryVersion, Level
 from pytest_schemafed.registry import Registry, fill_registry, make_plugin_manager
@@ -191,3 +192,65 @@ def test_no_command__help_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     """`schemafed` alone prints the help and exits 2."""
     assert main([]) == 2
     assert "exit codes" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ audit_history, the audit's core
+def _record(*fields: str) -> str:
+    return '{"type": "record", "name": "T", "fields": [' + ", ".join(fields) + "]}"
+
+
+A_STRING = '{"name": "a", "type": "string"}'
+A_INT_DEFAULT = '{"name": "a", "type": "int", "default": 0}'
+DROPPED = [_record(A_STRING), _record(), _record(A_INT_DEFAULT)]
+"""a: string, then removed, then back as int with a default: each step BACKWARD, 3 vs 1 not."""
+
+
+def _history(*texts: str) -> History:
+    return History(tuple(RegisteredVersion(str(i), t, schema_type="AVRO") for i, t in enumerate(texts, 1)))
+
+
+def test_audit_history__backward_compares_each_version_with_the_one_before(registry: Registry) -> None:
+    """At BACKWARD the history a:string -> {} -> a:int holds: no violation."""
+    assert audit_history("t", _history(*DROPPED), Level.BACKWARD, registry) == []
+
+
+def test_audit_history__transitive_compares_with_every_earlier_version(registry: Registry) -> None:
+    """At BACKWARD_TRANSITIVE version 3 cannot read version 1's `a`: one violation, 3 vs 1, backward."""
+    found = audit_history("t", _history(*DROPPED), Level.BACKWARD_TRANSITIVE, registry)
+    assert [(v.subject, v.version, v.against, v.direction) for v in found] == [("t", "3", "1", "backward")]
+    assert found[0].line().startswith("version 3 vs 1: ")
+
+
+def test_audit_history__unreadable_version_is_a_violation(registry: Registry) -> None:
+    """A registered version the local engine cannot parse is reported (the level cannot be shown to hold)."""
+    found = audit_history("t", _history(_record(A_STRING), '{"type": "nosuchtype"}'), Level.BACKWARD, registry)
+    assert [(v.version, v.rule) for v in found] == [("2", "VERSION_UNREADABLE")]
+
+
+def test_audit_history__none_and_single_versions_have_nothing_to_check(registry: Registry) -> None:
+    """NONE accepts anything; a history of one version has no pair to compare."""
+    assert audit_history("t", _history(*DROPPED), Level.NONE, registry) == []
+    assert audit_history("t", _history(DROPPED[0]), Level.FULL_TRANSITIVE, registry) == []
+
+
+def test_audit_rules__ids_upper_snake_and_purposes_are_sentences() -> None:
+    """The audit's own rule table: unique UPPER_SNAKE ids, 'Checks that ...' sentences."""
+    ids = [rule.id for rule in AUDIT_RULES]
+    assert len(set(ids)) == len(ids) and all(i.isupper() and " " not in i for i in ids)
+    assert all(r.purpose.startswith("Checks that ") and r.purpose.endswith(".") for r in AUDIT_RULES)
+
+
+def test_levels__without_subjects_lists_every_subject(project: Path, registry: Registry,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """`levels prod` prints each subject: its own level, else the global one marked (global)."""
+    FakeRegistryBackend.levels["users-value"] = Level.FULL
+    assert main(["levels", "prod"], registry=registry) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "global: BACKWARD", "orders-value: BACKWARD (global)", "users-value: FULL"]
+
+
+def test_audit__subject_name_without_glob_is_not_listed(project: Path, registry: Registry,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """`--subjects missing-value` (no glob) is asked directly and reported as not registered."""
+    assert main(["audit", "prod", "--level", "FULL", "--subjects", "missing-value"], registry=registry) == 0
+    assert "missing-value: not registered on prod" in capsys.readouterr().out
