@@ -389,6 +389,8 @@ def cmd_levels_set(session: Session, args: argparse.Namespace) -> int:
     if violations and not args.force:
         print("refused: registered histories break the new level (fix them, or pass --force)")
         return INCOMPATIBLE
+    if violations:
+        print("--force: applying although registered histories break the new level")
     if not args.yes:
         print("dry run: nothing changed; add --yes to apply")
         return OK
