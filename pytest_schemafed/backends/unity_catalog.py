@@ -335,13 +335,14 @@ class UnityCatalogBackend(Backend):
         except LocalMappingError as exc:
             hit = parsed.locate(exc.at) if hasattr(parsed, "locate") else None
             where = f"{source.relpath}:{hit[0]}" if hit else source.relpath
-            return Verdict.failed(f"{where}: cannot be written into table {table.name}: {exc.message}", level)
+            return Verdict.failed(f"{where}: cannot be written into table {table.name}: {exc.message}", level,
+                                  kind="schema")
         except (TypeError, KeyError):
             return Verdict.failed(f"{source.relpath}: {source.format} schemas cannot be compared with a table "
                                   f"(registry {self.id!r} accepts Avro, JSON Schema, Protobuf and Iceberg files)",
-                                  level)
+                                  level, kind="schema")
         except SchemafedError as exc:
-            return Verdict.failed(str(exc), level)
+            return Verdict.failed(str(exc), level, kind="schema")
         judged = judge_table(table, local)
         outcome = Outcome.COMPATIBLE if judged.compatible else Outcome.INCOMPATIBLE
         return Verdict(judged.compatible, judged.findings, outcome, level, (table.name,), notes=judged.notes)
