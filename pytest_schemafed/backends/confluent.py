@@ -40,7 +40,7 @@ from ..model import Check, History, HistoryVersion, Level, Outcome, RemoteVerdic
 from .admin import RegisteredVersion, RegistryAdmin
 from .base import Backend, BackendSpec, Judge, Option, RunContext
 from .confluent_support import Once, error_detail, is_bare_not_found, remote_verdict
-from .http import AuthSettings, HttpClient, HttpSettings, safe_url
+from .http import CONNECTION_OPTIONS, AuthSettings, HttpClient, HttpSettings, safe_url, settings_from_options
 
 __all__ = ["ConfluentBackend"]
 
@@ -72,13 +72,7 @@ class ConfluentBackend(Backend, RegistryAdmin):
         "headers": Option(dict, secret=True, doc="extra HTTP headers sent with every request"),
         "target_sr_cluster": Option(str, doc="Confluent Cloud: the target-sr-cluster header (lsrc-...)"),
         "target_identity_pool": Option(str, doc="Confluent Cloud: the target-identity-pool header"),
-        "timeout": Option((float, dict), keys={"connect": Option(float), "read": Option(float)},
-                          doc="seconds; a number or {connect, read} (default 10 / 30)"),
-        "retries": Option(int, doc="retries on connect errors, 429 and 5xx (default 3)"),
-        "verify": Option(bool, doc="verify the TLS certificate (default true)"),
-        "ca_bundle": Option(str, doc="CA file to verify the registry's certificate with"),
-        "cert": Option(str, doc="client certificate (PEM) for mutual TLS"),
-        "key": Option(str, doc="client key (PEM) for mutual TLS"),
+        **CONNECTION_OPTIONS,
         "normalize": Option(bool, doc="ask the registry to normalize schemas before comparing"),
         "context": Option(str, doc="schema context: subjects become :.<context>:<subject>"),
         "subjects": Option(dict, doc="local subject -> subject on this registry"),
@@ -112,41 +106,16 @@ class ConfluentBackend(Backend, RegistryAdmin):
     def _http_settings(self, transport: httpx.BaseTransport | None,
                        sleep: Callable[[float], None] | None) -> HttpSettings:
         opts = self.spec.options
-        timeout = opts.get("timeout")
-        connect, read = 10.0, 30.0
-        if isinstance(timeout, (int, float)):
-            connect = read = float(timeout)
-        elif isinstance(timeout, Mapping):
-            connect = float(timeout.get("connect", connect))
-            read = float(timeout.get("read", read))
         headers: dict[str, Any] = dict(opts.get("headers") or {})
         for key, header in (("target_sr_cluster", "target-sr-cluster"),
                             ("target_identity_pool", "target-identity-pool")):
             if opts.get(key):
                 headers[header] = str(opts[key])
-        extra: dict[str, Any] = {"sleep": sleep} if sleep is not None else {}
-        return HttpSettings(
-            base_url=self.url,
-            backend_id=self.id,
-            auth=AuthSettings.from_options(opts.get("auth"), backend_id=self.id),
-            headers=headers,
-            connect_timeout=connect,
-            read_timeout=read,
-            verify=bool(opts.get("verify", True)),
-            ca_bundle=self._path(opts.get("ca_bundle")),
-            cert=self._path(opts.get("cert")),
-            key=self._path(opts.get("key")),
-            retries=int(opts.get("retries", 3)),
-            max_connections=max(self.max_in_flight, 4),
-            transport=transport,
-            **extra,
+        return settings_from_options(
+            opts, base_url=self.url, backend_id=self.id, rootdir=self.context.rootdir,
+            auth=AuthSettings.from_options(opts.get("auth"), backend_id=self.id), headers=headers,
+            max_in_flight=self.max_in_flight, transport=transport, sleep=sleep,
         )
-
-    def _path(self, value: Any) -> str | None:
-        if not value:
-            return None
-        path = self.context.rootdir / str(value)
-        return str(path)
 
     # ------------------------------------------------------------ naming
     def registry_subject(self, subject: str) -> str:

@@ -35,8 +35,21 @@ import httpx
 
 from ..errors import BackendAuthError, BackendError, BackendProtocolError, BackendUnavailable, ConfigError
 from ..secrets import Secret, register_secret, scrub
+from .base import Option
+
+# The connection keys every HTTP backend accepts, declared once.
+CONNECTION_OPTIONS: Mapping[str, Option] = {
+    "timeout": Option((float, dict), keys={"connect": Option(float), "read": Option(float)},
+                      doc="seconds; a number or {connect, read} (default 10 / 30)"),
+    "retries": Option(int, doc="retries on connect errors, 429 and 5xx (default 3)"),
+    "verify": Option(bool, doc="verify the TLS certificate (default true)"),
+    "ca_bundle": Option(str, doc="CA file to verify the server's certificate with"),
+    "cert": Option(str, doc="client certificate (PEM) for mutual TLS"),
+    "key": Option(str, doc="client key (PEM) for mutual TLS"),
+}
 
 __all__ = [
+    "CONNECTION_OPTIONS",
     "EXCEPTION_TABLE",
     "AuthSettings",
     "HttpClient",
@@ -45,6 +58,7 @@ __all__ = [
     "map_exception",
     "reveal",
     "safe_url",
+    "settings_from_options",
 ]
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -161,6 +175,52 @@ class HttpSettings:
     transport: httpx.BaseTransport | None = None
     sleep: Callable[[float], None] = time.sleep
     user_agent: str = "pytest-schemafed"
+
+
+def settings_from_options(
+    options: Mapping[str, Any],
+    *,
+    base_url: str,
+    backend_id: str,
+    rootdir: Any,
+    auth: AuthSettings,
+    headers: Mapping[str, Any] | None = None,
+    max_in_flight: int = 8,
+    transport: httpx.BaseTransport | None = None,
+    sleep: Callable[[float], None] | None = None,
+) -> HttpSettings:
+    """Build :class:`HttpSettings` from a registry entry's :data:`CONNECTION_OPTIONS` keys.
+
+    Relative certificate paths are relative to ``rootdir``.
+    """
+    timeout = options.get("timeout")
+    connect, read = 10.0, 30.0
+    if isinstance(timeout, (int, float)):
+        connect = read = float(timeout)
+    elif isinstance(timeout, Mapping):
+        connect, read = float(timeout.get("connect", connect)), float(timeout.get("read", read))
+
+    def path(key: str) -> str | None:
+        value = options.get(key)
+        return str(rootdir / str(value)) if value else None
+
+    extra: dict[str, Any] = {"sleep": sleep} if sleep is not None else {}
+    return HttpSettings(
+        base_url=base_url,
+        backend_id=backend_id,
+        auth=auth,
+        headers=dict(headers or {}),
+        connect_timeout=connect,
+        read_timeout=read,
+        verify=bool(options.get("verify", True)),
+        ca_bundle=path("ca_bundle"),
+        cert=path("cert"),
+        key=path("key"),
+        retries=int(options.get("retries", 3)),
+        max_connections=max(max_in_flight, 4),
+        transport=transport,
+        **extra,
+    )
 
 
 # One place where httpx's exceptions become ours: (class, our class, what to say/fix).

@@ -45,7 +45,7 @@ from ..secrets import scrub
 from ..tables import LocalMappingError, TableSchema, UnsupportedType, judge_table, local_table
 from ..tables.spark import table_from_info
 from .base import Backend, BackendSpec, Judge, Option, RunContext
-from .http import AuthSettings, HttpClient, HttpSettings, safe_url
+from .http import CONNECTION_OPTIONS, AuthSettings, HttpClient, HttpSettings, safe_url, settings_from_options
 
 __all__ = ["UnityCatalogBackend"]
 
@@ -103,11 +103,7 @@ class UnityCatalogBackend(Backend):
         "list_threshold": Option(int, doc="list a schema's tables once when this many subjects map into it "
                                           "(default 3)"),
         "page_size": Option(int, doc="max_results per listing page (default: the server's)"),
-        "timeout": Option((float, dict), keys={"connect": Option(float), "read": Option(float)},
-                          doc="seconds; a number or {connect, read} (default 10 / 30)"),
-        "retries": Option(int, doc="retries on connect errors, 429 and 5xx (default 3)"),
-        "verify": Option(bool, doc="verify the TLS certificate (default true)"),
-        "ca_bundle": Option(str, doc="CA file to verify the server's certificate with"),
+        **CONNECTION_OPTIONS,
     }
 
     def __init__(
@@ -145,21 +141,10 @@ class UnityCatalogBackend(Backend):
             raw_auth.setdefault("token_url", f"{self.url}/oidc/v1/token")
             raw_auth.setdefault("scope", "all-apis")
             raw_auth["client_auth"] = "basic"  # Databricks M2M: client id and secret as HTTP basic auth
-        timeout = opts.get("timeout")
-        connect, read = 10.0, 30.0
-        if isinstance(timeout, (int, float)):
-            connect = read = float(timeout)
-        elif isinstance(timeout, Mapping):
-            connect, read = float(timeout.get("connect", connect)), float(timeout.get("read", read))
-        ca_bundle = opts.get("ca_bundle")
-        extra: dict[str, Any] = {"sleep": sleep} if sleep is not None else {}
-        return HttpSettings(
-            base_url=self.url, backend_id=self.id,
+        return settings_from_options(
+            opts, base_url=self.url, backend_id=self.id, rootdir=self.context.rootdir,
             auth=AuthSettings.from_options(raw_auth, backend_id=self.id),
-            connect_timeout=connect, read_timeout=read, verify=bool(opts.get("verify", True)),
-            ca_bundle=str(self.context.rootdir / str(ca_bundle)) if ca_bundle else None,
-            retries=int(opts.get("retries", 3)), max_connections=max(self.max_in_flight, 4),
-            transport=transport, **extra,
+            max_in_flight=self.max_in_flight, transport=transport, sleep=sleep,
         )
 
     # ------------------------------------------------------------------ naming
