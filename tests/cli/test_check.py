@@ -16,11 +16,11 @@ from .conftest import BREAKING, COMPATIBLE, EMAIL_LINE, run_schemafed
 
 
 def test_check__zero_config_breaking_change_exit_1_with_file_line(user_repo: Path) -> None:
-    """In a repo without configuration a breaking edit fails with schemas/user.avsc:6."""
+    """In a repo without configuration a breaking edit fails at the new field's "name" key (line 6, column 6)."""
     (user_repo / "schemas/user.avsc").write_text(BREAKING)
     done = run_schemafed(user_repo, "check")
     assert done.returncode == 1, done.stdout + done.stderr
-    assert f"schemas/user.avsc:{EMAIL_LINE}:5: READER_FIELD_MISSING_DEFAULT_VALUE" in done.stdout
+    assert f"schemas/user.avsc:{EMAIL_LINE}:6: READER_FIELD_MISSING_DEFAULT_VALUE" in done.stdout
 
 
 def test_check__zero_config_compatible_change_exit_0(user_repo: Path) -> None:

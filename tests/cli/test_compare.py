@@ -21,11 +21,11 @@ def files(tmp_path: Path) -> Path:
 
 
 def test_compare__breaking_prints_finding_at_line_exit_1(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A field without default: exit 1, `breaking.avsc:6:5: READER_FIELD_MISSING_DEFAULT_VALUE`."""
+    """A field without default: exit 1, `breaking.avsc:6:6: READER_FIELD_MISSING_DEFAULT_VALUE` (its "name" key)."""
     code = main(["compare", str(files / "a.avsc"), str(files / "breaking.avsc")])
     out = capsys.readouterr().out
     assert code == 1
-    assert f"{files / 'breaking.avsc'}:{EMAIL_LINE}:5: READER_FIELD_MISSING_DEFAULT_VALUE at /fields/1" in out
+    assert f"{files / 'breaking.avsc'}:{EMAIL_LINE}:6: READER_FIELD_MISSING_DEFAULT_VALUE at /fields/1" in out
     assert "incompatible: 1 finding at BACKWARD (avro)" in out
 
 
