@@ -53,19 +53,9 @@ def time_ours(corpus_dir: Path | str) -> float:
 
 
 def _corpus(kind: str) -> Path:
-    try:
-        from benchmarks.common import corpus
+    from benchmarks.common import corpus
 
-        return corpus(kind, 1000)
-    except ImportError:  # run from elsewhere: generate with the shared generator
-        import subprocess
-        import tempfile
-
-        out = Path(tempfile.gettempdir()) / f"schemafed-{kind}-1000"
-        if not (out / "edits.tsv").exists():
-            gen = "/work/shared/bench/gen_corpus.py"
-            subprocess.run([sys.executable, gen, kind, "--count", "1000", "--out", str(out)], check=True)
-        return out
+    return corpus(kind, 1000)
 
 
 def _labels(corpus_dir: Path) -> dict[str, bool]:
