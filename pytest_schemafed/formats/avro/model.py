@@ -22,12 +22,14 @@ __all__ = [
     "Enum",
     "Field",
     "Fixed",
+    "FullField",
     "Map",
     "Named",
     "Node",
     "Primitive",
     "Record",
     "Union",
+    "make_field",
 ]
 
 _AT: list[str] = []  # "/fields/<i>", shared by every field at position i
@@ -58,7 +60,7 @@ class Primitive(Node):
     __slots__ = ("logical",)
 
     def __init__(self, kind: str, logical: str | None = None) -> None:
-        super().__init__(kind)
+        self.kind = kind
         self.logical = logical
 
     def describe(self) -> str:
@@ -93,25 +95,18 @@ class Field:
 
     ``at`` and ``type_at`` are the field's and its type's JSON pointers relative to
     the record (``/fields/3``, ``/fields/3/type``), shared strings built on demand.
+    A field with a default, aliases or both is a :class:`FullField`; use :func:`make_field`.
     """
 
-    __slots__ = ("aliases", "default", "has_default", "index", "name", "type")
+    __slots__ = ("index", "name", "type")
+    has_default: bool = False
+    default: Any = None
+    aliases: tuple[str, ...] = ()
 
-    def __init__(
-        self,
-        name: str,
-        type_: Node,
-        index: int,
-        has_default: bool,
-        default: Any,
-        aliases: tuple[str, ...],
-    ) -> None:
+    def __init__(self, name: str, type_: Node, index: int) -> None:
         self.name = name
         self.type = type_
         self.index = index
-        self.has_default = has_default
-        self.default = default
-        self.aliases = aliases
 
     @property
     def at(self) -> str:
@@ -130,6 +125,31 @@ class Field:
         return _TYPE_AT[index]
 
 
+class FullField(Field):
+    """A field with a default value, aliases or both."""
+
+    __slots__ = ("aliases", "default", "has_default")
+
+    def __init__(
+        self, name: str, type_: Node, index: int, has_default: bool, default: Any, aliases: tuple[str, ...]
+    ) -> None:
+        self.name = name
+        self.type = type_
+        self.index = index
+        self.has_default = has_default
+        self.default = default
+        self.aliases = aliases
+
+
+def make_field(
+    name: str, type_: Node, index: int, has_default: bool, default: Any, aliases: tuple[str, ...]
+) -> Field:
+    """A :class:`Field`, or a :class:`FullField` when it has a default or aliases."""
+    if has_default or aliases:
+        return FullField(name, type_, index, has_default, default, aliases)
+    return Field(name, type_, index)
+
+
 def _grow(index: int) -> None:
     _AT.extend(f"/fields/{i}" for i in range(len(_AT), index + 64))
     _TYPE_AT.extend(f"/fields/{i}/type" for i in range(len(_TYPE_AT), index + 64))
@@ -141,7 +161,11 @@ class Record(Named):
     __slots__ = ("by_name", "fields")
 
     def __init__(self, name: str, namespace: str, aliases: frozenset[str]) -> None:
-        super().__init__("record", name, namespace, aliases)
+        self.kind = "record"
+        self.name = name
+        self.namespace = namespace
+        self.fullname = f"{namespace}.{name}" if namespace else name
+        self.aliases = aliases
         self.fields: list[Field] = []
         self.by_name: dict[str, Field] = {}
 
@@ -159,7 +183,11 @@ class Enum(Named):
         symbols: list[str],
         default: str | None,
     ) -> None:
-        super().__init__("enum", name, namespace, aliases)
+        self.kind = "enum"
+        self.name = name
+        self.namespace = namespace
+        self.fullname = f"{namespace}.{name}" if namespace else name
+        self.aliases = aliases
         self.symbols = symbols
         self.symbol_set = frozenset(symbols)
         self.default = default

@@ -20,7 +20,7 @@ import gc
 import json
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from ...errors import SchemaParseError
 from ..jsonpos import JsonPositions
@@ -32,14 +32,16 @@ from .model import (
     Enum,
     Field,
     Fixed,
+    FullField,
     Map,
     Named,
     Node,
     Primitive,
     Record,
     Union,
+    make_field,
 )
-from .reuse import Entry, find, remember, strict
+from .reuse import ENTRIES, Entry, remember, strict
 
 try:
     from orjson import loads as _fast_loads
@@ -258,22 +260,19 @@ class _Parser:
         shared = _SHARED
         unions = _UNIONS
         for index, raw in enumerate(fields):
-            if type(raw) is not dict:
-                raise _Invalid(
-                    f"field {index} of record `{record.fullname}` must be an object", (pointer, "/fields/", index)
-                )
-            fname = raw.get("name")
+            try:
+                fname = raw["name"]
+                traw = raw["type"]
+            except (KeyError, TypeError):  # not an object, or no name or type
+                self._field_keys(raw, index, record, pointer)
             if type(fname) is not str or fname not in good:
                 if fname is None:
-                    raise _Invalid(
-                        f'field {index} of record `{record.fullname}` needs a "name"', (pointer, "/fields/", index)
-                    )
+                    self._field_keys(raw, index, record, pointer)
                 self._check_name(fname, "field name", (pointer, "/fields/", index, "/name"))
             if fname in by_name:
                 raise _Invalid(
                     f"record `{record.fullname}` has two fields named `{fname}`", (pointer, "/fields/", index, "/name")
                 )
-            traw = raw.get("type", _MISSING)
             tt = type(traw)
             if tt is str:
                 ftype: Node | None = shared.get(traw)
@@ -293,10 +292,6 @@ class _Parser:
                     ftype = self._union(traw, space, (pointer, "/fields/", index, "/type"))
             elif tt is dict and type(inner := traw.get("type")) is str and inner in PRIMITIVE_KINDS:
                 ftype = self._object(traw, space, (pointer, "/fields/", index, "/type"))
-            elif traw is _MISSING:
-                raise _Invalid(
-                    f'field `{fname}` of record `{record.fullname}` needs a "type"', (pointer, "/fields/", index)
-                )
             else:
                 field = self._complex_field(raw, fname, traw, index, record, pointer)
                 by_name[fname] = field
@@ -304,30 +299,41 @@ class _Parser:
                 continue
             size = len(raw)
             if size == 2 or (size == 3 and "doc" in raw):  # no default, aliases or order
-                field = Field(fname, ftype, index, False, None, ())
+                field = Field(fname, ftype, index)
             else:
                 field = self._field_rest(raw, fname, ftype, index, record, pointer)
             by_name[fname] = field
             out.append(field)
         return record
 
+    def _field_keys(self, raw: Any, index: int, record: Record, pointer: Ptr) -> NoReturn:
+        """Say what is wrong with a field that is not an object with a "name" and a "type"."""
+        if type(raw) is not dict:
+            raise _Invalid(
+                f"field {index} of record `{record.fullname}` must be an object", (pointer, "/fields/", index)
+            )
+        fname = raw.get("name")
+        if fname is None:
+            raise _Invalid(f'field {index} of record `{record.fullname}` needs a "name"', (pointer, "/fields/", index))
+        self._check_name(fname, "field name", (pointer, "/fields/", index, "/name"))
+        if fname in record.by_name:
+            raise _Invalid(
+                f"record `{record.fullname}` has two fields named `{fname}`", (pointer, "/fields/", index, "/name")
+            )
+        raise _Invalid(f'field `{fname}` of record `{record.fullname}` needs a "type"', (pointer, "/fields/", index))
+
     def _complex_field(
         self, raw: dict[str, Any], fname: str, traw: Any, index: int, record: Record, pointer: Ptr
     ) -> Field:
         """A field whose type is an object or a union: reused when seen before, else parsed and remembered."""
         key = (record.fullname, fname)
-        entry = find(key, raw)
-        if entry is not None:
-            names = self.names
-            if names.keys().isdisjoint(entry.names):
-                defined = self.defined
-                order = self.order
-                for full, named in entry.defines:
-                    names[full] = named
-                    order[full] = len(defined)
-                    defined.append(full)
-                self.numeric += entry.numeric
-                return Field(fname, entry.type, index, entry.has_default, entry.default, entry.aliases)
+        bucket = ENTRIES.get(key)
+        if bucket is not None:
+            for entry in bucket:
+                if entry.raw == raw and (entry.exact is None or strict(raw) == entry.exact):
+                    if not self.names.keys().isdisjoint(entry.names):
+                        break  # a clash: the normal parse below reports it
+                    return self._reuse(entry, fname, index)
         first = len(self.defined)
         numeric = self.numeric
         unresolved = self.unresolved
@@ -341,11 +347,26 @@ class _Parser:
             used = self.numeric - numeric
             exact = strict(raw) if used else None
             if exact is not None or not used:
-                defines = tuple((full, self.names[full]) for full in self.defined[first:])
+                names = tuple(self.defined[first:])
+                nodes = tuple(map(self.names.__getitem__, names))
                 self.fresh.append(
-                    (key, Entry(raw, exact, used, ftype, field.has_default, field.default, field.aliases, defines))
+                    (key, Entry(raw, exact, used, ftype, field.has_default, field.default, field.aliases, names, nodes))
                 )
         return field
+
+    def _reuse(self, entry: Entry, fname: str, index: int) -> Field:
+        """The remembered field at ``index``; its named types are defined here too."""
+        names = self.names
+        defined = self.defined
+        order = self.order
+        for full, named in zip(entry.names, entry.nodes, strict=True):
+            names[full] = named
+            order[full] = len(defined)
+            defined.append(full)
+        self.numeric += entry.numeric
+        if entry.has_default or entry.aliases:
+            return FullField(fname, entry.type, index, entry.has_default, entry.default, entry.aliases)
+        return Field(fname, entry.type, index)
 
     def _field_rest(
         self, raw: dict[str, Any], fname: str, ftype: Node, index: int, record: Record, pointer: Ptr
@@ -367,10 +388,13 @@ class _Parser:
                 (pointer, "/fields/", index, "/order"),
             )
         if "default" not in raw:
-            return Field(fname, ftype, index, False, None, aliases)
+            return make_field(fname, ftype, index, False, None, aliases)
         default = raw["default"]
-        field = Field(fname, ftype, index, True, default, aliases)
-        if default is not None and type(default) is not str:
+        field = FullField(fname, ftype, index, True, default, aliases)
+        if default is None:
+            if ftype.kind == "union" and ftype.branches[0].kind == "null":  # type: ignore[attr-defined]
+                return field  # the usual optional field
+        elif type(default) is not str:
             self.numeric += 1
         ok = quick_default(ftype, default)
         if ok is None:

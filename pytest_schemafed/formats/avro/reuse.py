@@ -28,16 +28,21 @@ try:
 except ImportError:  # pragma: no cover - orjson is a dependency; json is the fallback
     _dumps = None  # type: ignore[assignment]
 
-__all__ = ["Entry", "clear", "find", "remember", "strict"]
+__all__ = ["ENTRIES", "Entry", "clear", "find", "remember", "strict"]
 
-_MAX_KEYS = 20_000
+_MAX_KEYS = 2_048
 _MAX_PER_KEY = 4
 
 
 class Entry:
-    """A parsed, validated field: everything but its position in the record."""
+    """A parsed, validated field: everything but its position in the record.
 
-    __slots__ = ("aliases", "default", "defines", "exact", "has_default", "names", "numeric", "raw", "type")
+    ``exact`` is the field's exact JSON encoding when a number type inside matters
+    (``numeric`` counts those values), else ``None``; ``names`` and ``nodes`` are the
+    named types the field defines, in order.
+    """
+
+    __slots__ = ("aliases", "default", "exact", "has_default", "names", "nodes", "numeric", "raw", "type")
 
     def __init__(
         self,
@@ -48,7 +53,8 @@ class Entry:
         has_default: bool,
         default: Any,
         aliases: tuple[str, ...],
-        defines: tuple[tuple[str, Named], ...],
+        names: tuple[str, ...],
+        nodes: tuple[Named, ...],
     ) -> None:
         self.raw = raw
         self.exact = exact
@@ -57,16 +63,17 @@ class Entry:
         self.has_default = has_default
         self.default = default
         self.aliases = aliases
-        self.defines = defines
-        self.names = tuple(full for full, _ in defines)
+        self.names = names
+        self.nodes = nodes
 
 
-_ENTRIES: dict[tuple[str, str], list[Entry]] = {}
+#: (record full name, field name) -> remembered fields, the latest first
+ENTRIES: dict[tuple[str, str], list[Entry]] = {}
 
 
 def clear() -> None:
     """Forget every remembered field (for cold-cache measurements and tests)."""
-    _ENTRIES.clear()
+    ENTRIES.clear()
 
 
 def strict(raw: Any) -> bytes | None:
@@ -81,7 +88,7 @@ def strict(raw: Any) -> bytes | None:
 
 def find(key: tuple[str, str], raw: dict[str, Any]) -> Entry | None:
     """The remembered field with this key whose JSON equals ``raw`` exactly, if any."""
-    bucket = _ENTRIES.get(key)
+    bucket = ENTRIES.get(key)
     if bucket is None:
         return None
     for entry in bucket:
@@ -92,12 +99,12 @@ def find(key: tuple[str, str], raw: dict[str, Any]) -> Entry | None:
 
 def remember(key: tuple[str, str], entry: Entry) -> None:
     """Keep ``entry`` for later texts (bounded: the oldest keys go first when full)."""
-    bucket = _ENTRIES.get(key)
+    bucket = ENTRIES.get(key)
     if bucket is None:
-        if len(_ENTRIES) >= _MAX_KEYS:
-            for old in list(_ENTRIES)[: _MAX_KEYS // 4]:
-                del _ENTRIES[old]
-        _ENTRIES[key] = [entry]
+        if len(ENTRIES) >= _MAX_KEYS:
+            for old in list(ENTRIES)[: _MAX_KEYS // 4]:
+                del ENTRIES[old]
+        ENTRIES[key] = [entry]
     else:
         bucket.insert(0, entry)  # the latest first: the next text is most likely its next version
         del bucket[_MAX_PER_KEY:]

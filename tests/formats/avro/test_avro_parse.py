@@ -257,7 +257,7 @@ def test_field_reuse__remembered_fields_still_count_for_duplicate_names_and_type
 
     reuse.clear()
     FMT.parse(_record_text(_INNER))
-    assert reuse._ENTRIES, "the self-contained field was remembered"
+    assert reuse.ENTRIES, "the self-contained field was remembered"
     err = _error(_record_text(_INNER, _INNER))
     assert "two fields named `address`" in err.reason
     clash = {"name": "first", "type": {"type": "fixed", "name": "Address", "size": 2}}
