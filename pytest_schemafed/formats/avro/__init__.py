@@ -25,7 +25,7 @@ from .compare import find_issues
 from .messages import render
 from .model import AvroSchema, Named
 from .parse import parse_avro
-from .rules import RULES, RULES_BY_ID
+from .rules import READER_FIELD_MISSING_DEFAULT_VALUE, RULES, RULES_BY_ID
 
 __all__ = ["AvroFormat", "AvroSchema", "parse_avro"]
 
@@ -66,7 +66,12 @@ class AvroFormat(Format):
         for issue in issues:
             rule, rloc, wloc, _ = issue
             path = (rloc if local == "reader" else wloc) or "/"
-            hit = side.locate(path + "/name" if _is_field(path) else path)
+            if not _is_field(path):
+                hit = side.locate(path)
+            elif rule == READER_FIELD_MISSING_DEFAULT_VALUE and local == "reader":
+                hit = side.locate_field_name(path, str(issue[3][0]))
+            else:
+                hit = side.locate(path + "/name")
             findings.append(
                 Finding(
                     rule=rule,

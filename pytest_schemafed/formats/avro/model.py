@@ -10,6 +10,7 @@ recursive types.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ...formats.base import ParsedSchema
@@ -32,6 +33,7 @@ __all__ = [
     "make_field",
 ]
 
+_NAME_KEY = re.compile(r'"name"[ \t\n\r]*:[ \t\n\r]*\Z')
 _AT: list[str] = []  # "/fields/<i>", shared by every field at position i
 _TYPE_AT: list[str] = []
 PRIMITIVE_KINDS = frozenset({"null", "boolean", "int", "long", "float", "double", "bytes", "string"})
@@ -267,3 +269,19 @@ class AvroSchema(ParsedSchema):
         if self._positions is None:
             self._positions = JsonPositions(self.text)
         return self._positions.locate("" if schema_path == "/" else schema_path)
+
+    def locate_field_name(self, field_path: str, name: str) -> tuple[int, int] | None:
+        """(line, column) of the ``"name"`` key of the field at ``field_path`` (named ``name``).
+
+        Shortcut: in a text without escapes, a valid Avro name that occurs once as a
+        string can only be that field's name, so its key is found without walking.
+        """
+        text = self.text
+        quoted = f'"{name}"'
+        if "\\" not in text and text.count(quoted) == 1:
+            at = text.index(quoted)
+            key = _NAME_KEY.search(text, max(0, at - 256), at)
+            if key is not None:
+                offset = key.start()
+                return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+        return self.locate(field_path + "/name")

@@ -61,6 +61,7 @@ _FAR = 1 << 62
 _ARRAYS: dict[str, Array] = {kind: Array(node) for kind, node in _SHARED.items()}
 _MAPS: dict[str, Map] = {kind: Map(node) for kind, node in _SHARED.items()}
 _UNIONS: dict[tuple[Any, ...], Union] = {}
+_LOGICAL: dict[tuple[str, str], Primitive] = {}  # (kind, logicalType) -> one shared node
 _GOOD_NAMES: set[str] = set()  # names already validated (names repeat across files)
 _GOOD_SPACES: set[str] = set()  # namespaces already validated
 
@@ -217,9 +218,14 @@ class _Parser:
         if type(kind) is str:
             if kind in PRIMITIVE_KINDS:
                 logical = data.get("logicalType")
-                if logical is None:
+                if type(logical) is not str:
                     return _SHARED[kind]
-                return Primitive(kind, logical if isinstance(logical, str) else None)
+                shared = _LOGICAL.get((kind, logical))
+                if shared is None:
+                    shared = Primitive(kind, logical)
+                    if len(_LOGICAL) < 1_000:
+                        _LOGICAL[(kind, logical)] = shared
+                return shared
             if kind == "record" or kind == "error":
                 return self._record(data, namespace, pointer)
             if kind == "enum":

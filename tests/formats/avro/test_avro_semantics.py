@@ -140,3 +140,24 @@ def test_field_finding_is_placed_on_the_line_of_the_field_name() -> None:
     (finding,) = check(new, old).findings
     line = next(i for i, text in enumerate(new.splitlines(), 1) if '"email"' in text)
     assert (finding.path, finding.line, finding.column) == ("/fields/1", line, 7)
+
+
+def test_field_name_shortcut_agrees_with_the_json_walk() -> None:
+    """The unique-name shortcut for a field's line gives exactly what walking the JSON gives."""
+    email = {"name": "email", "type": "string"}
+    spaced = '{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int"},\n {"name"  :\n  "email"}]}'
+    texts = [
+        _rec([{"name": "a", "type": "int"}, email]),
+        json.dumps({"type": "record", "name": "R", "fields": [{"name": "a", "type": "int"}, email]}),
+        spaced.replace('"email"}', '"email", "type": "string"}'),
+        _rec([{"name": "a", "type": "int", "doc": 'not "email"'}, email]),  # escapes: no shortcut
+        _rec([{"name": "a", "type": _rec_obj([email])}, email]),  # two of them: no shortcut
+    ]
+    for text in texts:
+        parsed = FMT.parse(text)
+        assert parsed.locate_field_name("/fields/1", "email") == parsed.locate("/fields/1/name"), text
+    assert FMT.parse(texts[2]).locate_field_name("/fields/1", "email") == (2, 3)
+
+
+def _rec_obj(fields: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "record", "name": "Inner", "fields": fields}
