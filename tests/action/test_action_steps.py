@@ -59,12 +59,12 @@ def test_gate_step__outputs_annotation_summary_on_breaking_pr(pull_request: tupl
     assert json.loads(report.read_text())["summary"]["compatible"] == 1
     errors = [line for line in run.stdout.splitlines() if line.startswith("::error")]
     assert errors == [errors[0]] and errors[0].startswith(
-        f"::error file=schemas/user.avsc,line={EMAIL_LINE},col=5,title=READER_FIELD_MISSING_DEFAULT_VALUE (git)::")
+        f"::error file=schemas/user.avsc,line={EMAIL_LINE},col=6,title=READER_FIELD_MISSING_DEFAULT_VALUE (git)::")
     summary = (temp / "step-summary.md").read_text()
     assert "| schema | git |" in summary
     assert "| `schemas/user.avsc` | ❌ incompatible |" in summary
     assert "| `schemas/order.avsc` | ✅ compatible |" in summary
-    assert f"| {EMAIL_LINE}:5 | `READER_FIELD_MISSING_DEFAULT_VALUE` |" in summary
+    assert f"| {EMAIL_LINE}:6 | `READER_FIELD_MISSING_DEFAULT_VALUE` |" in summary
 
 
 def test_gate_step__fail_on_never_passes_but_reports(pull_request: tuple[Path, Path, str]) -> None:

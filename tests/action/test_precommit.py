@@ -74,4 +74,4 @@ def test_precommit_hook__compatible_passes_breaking_fails_with_file_line(tmp_pat
     done = try_repo(repo, hook_repo, home, "schemas/user.avsc", "notes.txt")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Failed" in done.stdout
-    assert f"schemas/user.avsc:{EMAIL_LINE}:5: READER_FIELD_MISSING_DEFAULT_VALUE" in done.stdout
+    assert f"schemas/user.avsc:{EMAIL_LINE}:6: READER_FIELD_MISSING_DEFAULT_VALUE" in done.stdout

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from jsonschema_kit import load_jsonl
+from .jsonschema_kit import load_jsonl
 
 from pytest_schemafed import check_compatibility
 

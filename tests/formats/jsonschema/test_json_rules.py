@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from jsonschema_kit import RULE_CASES
+from .jsonschema_kit import RULE_CASES
 
 from pytest_schemafed.formats.jsonschema.rules import (
     COMPATIBLE_CHANGES,

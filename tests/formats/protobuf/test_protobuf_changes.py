@@ -4,7 +4,7 @@ incompatible ones fail. The cases mirror Confluent's documented behaviour (Schem
 from __future__ import annotations
 
 import pytest
-from protobuf_kit import ProtoKit
+from .protobuf_kit import ProtoKit
 
 from pytest_schemafed.formats.protobuf import COMPATIBLE_CHANGES
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from protobuf_kit import ProtoKit
+from .protobuf_kit import ProtoKit
 
 from pytest_schemafed import SchemaParseError
 from pytest_schemafed.formats.protobuf import ProtobufFormat, local_imports

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from protobuf_kit import DATA, ProtoKit, marker_line
+from .protobuf_kit import DATA, ProtoKit, marker_line
 
 from pytest_schemafed.formats.protobuf import COMPATIBLE_CHANGES, ProtobufFormat
 from pytest_schemafed.formats.protobuf.diff import CHANGE_TYPES
