@@ -285,9 +285,7 @@ class SchemaItem(pytest.Item):
         if verdict.outcome is Outcome.SKIPPED:
             pytest.skip(f"{self.check.backend_id} unavailable (on_unavailable: skip): {verdict.error}")
         if not verdict.compatible:
-            backend = gate.backends.get(self.check.backend_id)
-            describe = backend.describe() if backend else self.check.backend_id
-            raise SchemaIncompatible(render_failure(self.check, verdict, describe))
+            raise SchemaIncompatible(render_failure(self.check, verdict, self._describe_backend()))
 
     def _record(self, verdict: Verdict) -> None:
         props = [
