@@ -16,7 +16,6 @@ enclosing namespace first, then in the null namespace. Types defined by
 
 from __future__ import annotations
 
-import gc
 import json
 import re
 from collections.abc import Mapping
@@ -606,16 +605,9 @@ def parse_avro(text: str, *, path: str | None = None, references: Mapping[str, s
 
     :raises SchemaParseError: the text (or a reference) is not a valid Avro schema.
     """
-    collecting = gc.isenabled()
-    if collecting:  # a parse builds many small objects and frees none: no cycle hunt meanwhile
-        gc.disable()
-    try:
-        names: dict[str, Named] = {}
-        if references:
-            _parse_references(references, names)
-        external = frozenset(names)
-        root, parser = _parse_one(text, path, names, external)
-        return AvroSchema(text, path, root, parser.defined, parser.imported)
-    finally:
-        if collecting:
-            gc.enable()
+    names: dict[str, Named] = {}
+    if references:
+        _parse_references(references, names)
+    external = frozenset(names)
+    root, parser = _parse_one(text, path, names, external)
+    return AvroSchema(text, path, root, parser.defined, parser.imported)
