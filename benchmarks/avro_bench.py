@@ -6,6 +6,11 @@ Target (issue 2): parse + BACKWARD check of the 1000 (old, new) pairs from
 with ``avro.schema.parse`` (parse included on both sides). File reading is not timed.
 Both engines must also agree on every verdict, which the run checks on the way.
 
+Pure Python reaches about 6x here (ours ~0.37 s; callgrind: ~465M instructions per
+200 pairs against Apache's ~3335M). Compiling the engine with mypyc, which needs no
+source change (``mypyc pytest_schemafed/formats/avro/{parse,model,defaults,compare,reuse}.py``
+writes ``.so`` files next to the sources, used ahead of them), measured ~9.5x.
+
     python -m benchmarks.avro_bench [CORPUS_DIR]
 """
 

@@ -11,10 +11,21 @@ recursive types.
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from ...formats.base import ParsedSchema
 from ..jsonpos import JsonPositions
+
+_C = TypeVar("_C")
+
+try:  # lets mypyc compile the Avro engine: AvroSchema extends a plain Python class
+    from mypy_extensions import mypyc_attr
+except ImportError:  # pragma: no cover - only a mypyc build needs it
+
+    def mypyc_attr(*_args: object, **_kwargs: object) -> Callable[[_C], _C]:  # type: ignore[misc]
+        """No-op stand-in for ``mypy_extensions.mypyc_attr``."""
+        return lambda cls: cls
 
 __all__ = [
     "PRIMITIVE_KINDS",
@@ -240,6 +251,7 @@ class Union(Node):
         self.branches = branches
 
 
+@mypyc_attr(native_class=False)
 class AvroSchema(ParsedSchema):
     """A parsed ``.avsc`` text: the root node, its named types and what it imports.
 
