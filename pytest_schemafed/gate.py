@@ -9,6 +9,7 @@ for its item to report. The ``schemafed`` command drives the same class.
 from __future__ import annotations
 
 import gc
+import os
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -26,6 +27,7 @@ from .formats.base import ParsedSchema
 from .model import Check, History, Level, Outcome, SchemaSource, Verdict
 from .registry import Registry
 from .secrets import scrub
+from .workers import MIN_FORKED_BATCH, ForkedEvaluation, can_fork
 
 __all__ = ["Gate", "local_judge"]
 
@@ -70,6 +72,7 @@ class Gate:
     :param only: ``--schemafed-registry``: run only these backend ids (empty = all).
     :param subject_hook: names a subject per backend (the ``pytest_schemafed_subject`` hook).
     :param on_verdict: called with each verdict as soon as it is computed.
+    :param workers: processes for CPU-bound (local) checks; default: the number of CPUs.
     """
 
     def __init__(
@@ -85,6 +88,7 @@ class Gate:
         on_verdict: Callable[[Check, Verdict], None] | None = None,
         cache_get: Callable[[str], Any] | None = None,
         cache_set: Callable[[str, Any], None] | None = None,
+        workers: int | None = None,
     ) -> None:
         self.settings = settings
         self.registry = registry
@@ -106,6 +110,9 @@ class Gate:
         self.backends: dict[str, Backend] = {}
         self.backend_errors: dict[str, str] = {}
         self.verdicts: dict[tuple[str, str], Verdict] = {}
+        self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        self._pools: list[ForkedEvaluation[Backend]] = []
+        self._pool_of: dict[tuple[str, str], tuple[ForkedEvaluation[Backend], Check]] = {}
         self._lock = threading.Lock()
         for spec in self.specs.values():
             self._open_backend(spec)
@@ -137,8 +144,12 @@ class Gate:
         subject = source.subject
         if self.subject_hook is not None:
             subject = self.subject_hook(source, backend_id, subject) or subject
-        return Check(source=source, backend_id=backend_id, subject=subject,
-                     level=self.level or self.specs[backend_id].level)
+        check = Check(source=source, backend_id=backend_id, subject=subject,
+                      level=self.level or self.specs[backend_id].level)
+        backend = self.backends.get(backend_id)
+        if backend is not None:
+            backend.prefetch(check)
+        return check
 
     # -------------------------------------------------------------- evaluate
     def evaluate(self, checks: Iterable[Check]) -> None:
@@ -159,36 +170,81 @@ class Gate:
     def _evaluate(self, checks: list[Check]) -> None:
         todo: dict[str, list[Check]] = defaultdict(list)
         for check in checks:
-            if check.key in self.verdicts:
+            if self.planned(check):
                 continue
-            ensure_parsed(check.source, self.rootdir, self.registry)
-            if check.source.parse_error is not None:
-                self._store(check, Verdict.failed(check.source.parse_error, check.level, kind="schema"))
-            elif check.backend_id in self.backend_errors:
+            if check.backend_id in self.backend_errors:
                 self._store(check, self._unavailable(check, self.backend_errors[check.backend_id]))
             else:
                 todo[check.backend_id].append(check)
-        concurrent: list[tuple[Backend, Check]] = []
+        local: list[tuple[Backend, Check]] = []
+        remote: list[tuple[Backend, Check]] = []
         for backend_id, batch in todo.items():
             backend = self.backends[backend_id]
-            try:
-                backend.prepare(batch)
-            except SchemafedError as exc:
-                for check in batch:
-                    self._store(check, self._error_verdict(check, exc))
+            if backend.max_in_flight <= 1:  # local and CPU-bound
+                local.extend((backend, check) for check in batch)
                 continue
-            if backend.max_in_flight <= 1:
-                for check in batch:
-                    self._run_one(backend, check)
-            else:
-                concurrent.extend((backend, check) for check in batch)
-        if concurrent:
-            self._run_concurrently(concurrent)
+            batch = [c for c in batch if self._parsed_or_stored(c)]  # requests may need the parsed form
+            if self._prepare(backend, batch):
+                remote.extend((backend, check) for check in batch)
+        if remote:
+            self._run_concurrently(remote)
+        if local:
+            self._run_local(local)
         self.parse_cache.clear()
         for check in checks:
             source = check.source
             if all((source.relpath, rid) in self.verdicts for rid in self.backend_ids(source)):
                 source.parsed = None
+
+    def _parsed_or_stored(self, check: Check) -> bool:
+        """Parse the check's file; on failure store its verdict and return False."""
+        verdict = self._parse_failure(check)
+        if verdict is not None:
+            self._store(check, verdict)
+        return verdict is None
+
+    def _parse_failure(self, check: Check) -> Verdict | None:
+        ensure_parsed(check.source, self.rootdir, self.registry)
+        source = check.source
+        if source.parse_error is None:
+            return None
+        return Verdict.failed(source.parse_error, check.level, kind="schema", line=source.parse_error_line)
+
+    def _prepare(self, backend: Backend, batch: list[Check]) -> bool:
+        """``backend.prepare(batch)``; on failure every check of the batch gets the error."""
+        try:
+            backend.prepare(batch)
+        except SchemafedError as exc:
+            for check in batch:
+                self._store(check, self._error_verdict(check, exc))
+            return False
+        return True
+
+    def _prepare_local(self, work: list[tuple[Backend, Check]]) -> list[tuple[Backend, Check]]:
+        """Prepare local backends for ``work``; returns the pairs whose backend is ready."""
+        batches: dict[str, list[Check]] = defaultdict(list)
+        for backend, check in work:
+            batches[backend.id].append(check)
+        ready = {bid for bid, batch in batches.items() if self._prepare(self.backends[bid], batch)}
+        return [(b, c) for b, c in work if b.id in ready]
+
+    def _run_local(self, work: list[tuple[Backend, Check]]) -> None:
+        """CPU-bound checks: on forked workers when that is safe and pays, else here."""
+        work = self._prepare_local(work)
+        if self.workers > 1 and len(work) >= MIN_FORKED_BATCH and can_fork():
+            pool = ForkedEvaluation(work, self._compute, self.workers, self._after_fork)
+            pool.start()
+            self._pools.append(pool)
+            for _, check in work:
+                self._pool_of[check.key] = (pool, check)
+            return
+        for backend, check in work:
+            self._store(check, self._compute(backend, check))
+
+    def _after_fork(self) -> None:
+        self.on_verdict = None  # hooks run in the parent, when the verdict arrives there
+        for backend in self.backends.values():
+            backend.after_fork()
 
     def _run_concurrently(self, work: list[tuple[Backend, Check]]) -> None:
         limits = {b.id: threading.BoundedSemaphore(b.max_in_flight) for b, _ in work}
@@ -196,24 +252,27 @@ class Gate:
 
         def run(backend: Backend, check: Check) -> None:
             with limits[backend.id]:
-                self._run_one(backend, check)
+                self._store(check, self._compute(backend, check))
 
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="schemafed") as pool:
             for future in [pool.submit(run, b, c) for b, c in work]:
                 future.result()
 
-    def _run_one(self, backend: Backend, check: Check) -> None:
+    def _compute(self, backend: Backend, check: Check) -> Verdict:
+        """One verdict; never raises (also runs in forked workers)."""
+        failure = self._parse_failure(check)
+        if failure is not None:
+            return failure
         try:
-            verdict = backend.evaluate(check, self.judge)
+            return backend.evaluate(check, self.judge)
         except SchemafedError as exc:
-            verdict = self._error_verdict(check, exc)
+            return self._error_verdict(check, exc)
         except Exception as exc:  # a bug of ours or of a backend library: say so, keep going
-            verdict = Verdict.failed(
+            return Verdict.failed(
                 scrub(f"internal error in backend {check.backend_id!r} ({type(exc).__name__}: {exc}); "
                       "please report it"),
                 check.level,
             )
-        self._store(check, verdict)
 
     def _error_verdict(self, check: Check, exc: SchemafedError) -> Verdict:
         if isinstance(exc, SchemaParseError):
@@ -235,14 +294,29 @@ class Gate:
         if self.on_verdict is not None:
             self.on_verdict(check, verdict)
 
+    def planned(self, check: Check) -> bool:
+        """True when ``check`` has a verdict or is being evaluated by a worker."""
+        return check.key in self.verdicts or check.key in self._pool_of
+
     def verdict(self, check: Check) -> Verdict:
-        """The verdict of ``check``, evaluating it alone if no batch included it."""
-        if check.key not in self.verdicts:
+        """The verdict of ``check``: waits for a worker, or evaluates it alone if no batch had it."""
+        key = check.key
+        if key not in self.verdicts and key in self._pool_of:
+            pool = self._pool_of[key][0]
+            pool.wait_for(key)
+            for done, verdict in pool.results.items():
+                if done not in self.verdicts:
+                    self._store(self._pool_of[done][1], verdict)
+            if key not in self.verdicts:  # the worker died before this one: compute it here
+                del self._pool_of[key]
+        if key not in self.verdicts:
             self.evaluate([check])
-        return self.verdicts[check.key]
+        return self.verdicts[key]
 
     def close(self) -> None:
-        """Close every backend (connections, git processes)."""
+        """Close every backend (connections, git processes) and worker pipe."""
+        for pool in self._pools:
+            pool.close()
         for backend in self.backends.values():
             try:
                 backend.close()

@@ -248,6 +248,7 @@ class Verdict:
         not parse, or the registry rejects it as invalid) or ``"registry"`` (the backend
         failed, or a registered version cannot be parsed). The command exits 1 for the
         first and 3 for the second.
+    :param error_line: with a ``"schema"`` error, the line of the local file it is about.
     """
 
     compatible: bool
@@ -259,6 +260,7 @@ class Verdict:
     remote: RemoteVerdict | None = None
     notes: tuple[str, ...] = ()
     error_kind: str | None = None
+    error_line: int | None = None
 
     @classmethod
     def new_subject(cls, level: Level | None = None, note: str | None = None) -> Verdict:
@@ -266,9 +268,11 @@ class Verdict:
         return cls(True, outcome=Outcome.NEW, level=level, notes=(note,) if note else ())
 
     @classmethod
-    def failed(cls, error: str, level: Level | None = None, kind: str | None = None) -> Verdict:
+    def failed(
+        cls, error: str, level: Level | None = None, kind: str | None = None, line: int | None = None
+    ) -> Verdict:
         """The check could not be made; ``error`` says why in one line, ``kind`` whose fault it is."""
-        return cls(False, outcome=Outcome.ERROR, level=level, error=error, error_kind=kind)
+        return cls(False, outcome=Outcome.ERROR, level=level, error=error, error_kind=kind, error_line=line)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain builtins, for reports and for crossing process boundaries."""
@@ -279,6 +283,7 @@ class Verdict:
             "versions": list(self.versions),
             "error": self.error,
             "error_kind": self.error_kind,
+            "error_line": self.error_line,
             "findings": [f.to_dict() for f in self.findings],
             "remote": None
             if self.remote is None

@@ -49,6 +49,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="force a compatibility level on every registry (BACKWARD, FULL_TRANSITIVE, ...)")
     group.addoption("--schemafed-registry", metavar="ID", action="append", default=[],
                     help="check only against this registry id (repeatable)")
+    group.addoption("--schemafed-workers", metavar="N", type=int, default=None,
+                    help="processes for checks against git/directory backends (default: one per CPU; "
+                         "1 under pytest-xdist, whose workers already use the CPUs)")
     group.addoption("--schemafed-report", metavar="KIND=VALUE", action="append", default=[],
                     help="write a report: json=PATH, sarif=PATH, summary=PATH (Markdown), "
                          "github=annotations,summary|none (default on when GITHUB_ACTIONS=true); repeatable")
@@ -155,10 +158,19 @@ class SchemafedPlugin:
                     on_verdict=on_verdict,
                     cache_get=(lambda key: cache.get(f"schemafed/{key}", None)) if cache else None,
                     cache_set=(lambda key, value: cache.set(f"schemafed/{key}", value)) if cache else None,
+                    workers=self._workers(),
                 )
             except ConfigError as exc:
                 raise pytest.UsageError(f"schemafed: {exc}") from None
         return self._gate
+
+    def _workers(self) -> int | None:
+        workers: int | None = self.config.getoption("schemafed_workers")
+        if workers is None and hasattr(self.config, "workerinput"):
+            return 1  # a pytest-xdist worker: the other workers use the other CPUs
+        if workers is not None and workers < 1:
+            raise pytest.UsageError("--schemafed-workers: expected a number of at least 1")
+        return workers
 
     def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
         """A schema file becomes a :class:`SchemaFile` collector."""
@@ -274,7 +286,7 @@ class SchemaItem(pytest.Item):
         """Pass, fail or skip according to the verdict."""
         plugin = self.plugin
         gate = plugin.gate
-        if self.check.key not in gate.verdicts:
+        if not gate.planned(self.check):
             plugin.evaluate_pending(self)
         verdict = gate.verdict(self.check)
         self._record(verdict)
@@ -303,7 +315,7 @@ class SchemaItem(pytest.Item):
              if verdict.findings else ""),
             ("error", verdict.error or ""),
             ("error_kind", (verdict.error_kind or "registry") if verdict.error else ""),
-            ("error_line", str(self.check.source.parse_error_line or "") if verdict.error else ""),
+            ("error_line", str(verdict.error_line or "") if verdict.error else ""),
             ("notes", json.dumps(list(verdict.notes)) if verdict.notes else ""),
         ]
         self.user_properties.extend((PROPERTY_PREFIX + k, v) for k, v in props)

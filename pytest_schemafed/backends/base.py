@@ -103,6 +103,14 @@ class Backend(ABC):
         """The registry's ``id`` in the configuration."""
         return self.spec.id
 
+    def prefetch(self, check: Check) -> None:
+        """Called as soon as ``check`` is planned (during collection), from the main thread.
+
+        A backend may start fetching in the background here, so that the answer is
+        ready when the checks are evaluated; :meth:`prepare` must then wait for that
+        work to finish. The default does nothing.
+        """
+
     def prepare(self, checks: Sequence[Check]) -> None:
         """Called once with every check planned for this backend, before any evaluation.
 
@@ -136,6 +144,11 @@ class Backend(ABC):
 
             verdict = replace(verdict, notes=verdict.notes + history.notes)
         return verdict
+
+    def after_fork(self) -> None:
+        """Called in a forked worker process (see :mod:`pytest_schemafed.workers`) before it
+        evaluates checks of local backends: drop handles that belong to the parent, such as
+        pipes to a subprocess. The default does nothing."""
 
     def close(self) -> None:
         """Release connections and processes; called once at the end of the run."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -53,9 +54,14 @@ class GitBlobReader:
         requests = b"".join(name.encode() + b"\n" for name in names)
         out: dict[str, bytes | None] = {}
         with self._lock:
-            # A writer thread keeps git's output pipe draining while we send a large batch.
-            writer = threading.Thread(target=self._write, args=(stdin, requests), daemon=True)
-            writer.start()
+            # A writer thread keeps git's output pipe draining while we send a large batch;
+            # one request fits in the pipe and needs none.
+            writer: threading.Thread | None = None
+            if len(names) == 1:
+                self._write(stdin, requests)
+            else:
+                writer = threading.Thread(target=self._write, args=(stdin, requests), daemon=True)
+                writer.start()
             for name in names:
                 header = stdout.readline()
                 parts = header.split()
@@ -68,7 +74,8 @@ class GitBlobReader:
                     out[name] = None
                 else:
                     out[name] = None
-            writer.join()
+            if writer is not None:
+                writer.join()
         return out
 
     @staticmethod
@@ -87,6 +94,54 @@ class GitBlobReader:
                 self._process.kill()
 
 
+class _Prefetch:
+    """``git cat-file --batch`` fed name by name during collection, answering into a file.
+
+    Nothing waits while collecting: git reads each request as it comes and writes the
+    object to a temporary file, never to a pipe that could fill up, so no thread is
+    needed; :meth:`collect` ends the input and reads the file once.
+    """
+
+    def __init__(self, toplevel: Path) -> None:
+        self._out = tempfile.TemporaryFile()  # noqa: SIM115 - open until collect(), across calls
+        self._process = subprocess.Popen(
+            ["git", "cat-file", "--batch"], cwd=toplevel, stdin=subprocess.PIPE, stdout=self._out,
+            stderr=subprocess.DEVNULL,
+        )
+        self._names: list[str] = []
+
+    def request(self, name: str) -> None:
+        assert self._process.stdin is not None
+        self._names.append(name)
+        self._process.stdin.write(name.encode() + b"\n")
+        if len(self._names) % 64 == 0:
+            self._process.stdin.flush()
+
+    def collect(self) -> dict[str, bytes | None]:
+        assert self._process.stdin is not None
+        self._process.stdin.close()
+        self._process.wait()
+        self._out.seek(0)
+        data = self._out.read()
+        self._out.close()
+        out: dict[str, bytes | None] = {}
+        at = 0
+        for name in self._names:
+            end = data.find(b"\n", at)
+            if end < 0:
+                break
+            parts = data[at:end].split()
+            at = end + 1
+            if len(parts) == 3:
+                size = int(parts[2])
+                if parts[1] == b"blob":
+                    out[name] = data[at : at + size]
+                at += size + 1
+            else:
+                out[name] = None
+        return out
+
+
 class _Repository:
     """One repository the run's files live in: its toplevel, resolved base commit and blobs."""
 
@@ -96,6 +151,19 @@ class _Repository:
         self.label = f"{self.ref}@{self.commit[:10]}" if self.ref != self.commit else self.commit[:10]
         self.reader: GitBlobReader | None = None
         self.blobs: dict[str, bytes | None] = {}
+        self._prefetch: _Prefetch | None = None
+
+    def prefetch(self, name: str) -> None:
+        """Request ``name`` now; its content is collected by :meth:`collect_prefetched`."""
+        if self._prefetch is None:
+            self._prefetch = _Prefetch(self.toplevel)
+        self._prefetch.request(name)
+
+    def collect_prefetched(self) -> None:
+        """Wait for the prefetched answers and keep them."""
+        if self._prefetch is not None:
+            self.blobs.update(self._prefetch.collect())
+            self._prefetch = None
 
     def _resolve(self, ref: str | None) -> tuple[str, str]:
         if ref:
@@ -137,6 +205,9 @@ class _Repository:
         self.blobs.update(self.reader.read_many(todo))
 
     def close(self) -> None:
+        if self._prefetch is not None:
+            self._prefetch.collect()
+            self._prefetch = None
         if self.reader is not None:
             self.reader.close()
             self.reader = None
@@ -219,8 +290,20 @@ class GitBackend(Backend):
             found = self._located[check.source.path] = (repo, name)
         return found
 
+    def prefetch(self, check: Check) -> None:
+        """Ask git for the file's old version now, while pytest goes on collecting.
+
+        See :class:`_Prefetch`: git answers into a temporary file in its own process,
+        and :meth:`prepare` picks the answers up.
+        """
+        repo, name = self._locate(check)
+        if name not in repo.blobs:
+            repo.prefetch(name)
+
     def prepare(self, checks: Sequence[Check]) -> None:
-        """Read every needed blob, one batch per repository."""
+        """Read every needed blob not prefetched yet, one batch per repository."""
+        for repo in self._repos.values():
+            repo.collect_prefetched()
         wanted: dict[Path, tuple[_Repository, list[str]]] = {}
         for check in checks:
             repo, name = self._locate(check)
@@ -258,6 +341,11 @@ class GitBackend(Backend):
 
         roots = import_roots(check.source, self.context.rootdir)
         return resolver(check.source.path, text, roots, read_at_ref) or None
+
+    def after_fork(self) -> None:
+        """In a worker: forget the parent's ``cat-file`` pipes; a read starts a process of its own."""
+        for repo in self._repos.values():
+            repo.reader = None
 
     def close(self) -> None:
         """Stop the ``git cat-file`` processes."""

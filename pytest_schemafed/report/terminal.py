@@ -28,8 +28,7 @@ def render_failure(check: Check, verdict: Verdict, backend: str) -> str:
     """
     level = f"level {verdict.level.value}" if verdict.level else "no level applied"
     if verdict.outcome is Outcome.ERROR:
-        line = check.source.parse_error_line if check.source.parse_error else None
-        head = f"{_location(check, line)}: cannot check against {check.backend_id} ({backend})"
+        head = f"{_location(check, verdict.error_line)}: cannot check against {check.backend_id} ({backend})"
         return f"{head}\n  {verdict.error}"
     versions = ", ".join(verdict.versions) or "the registered version"
     first = verdict.findings[0] if verdict.findings else None

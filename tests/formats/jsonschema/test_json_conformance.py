@@ -12,9 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from .jsonschema_kit import load_jsonl
 
 from pytest_schemafed import check_compatibility
+
+from .jsonschema_kit import load_jsonl
 
 LEVEL = {"backward": "BACKWARD", "forward": "FORWARD", "full": "FULL"}
 SHARED = load_jsonl("shared_conformance.jsonl")

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from .jsonschema_kit import RULE_CASES
 
 from pytest_schemafed.formats.jsonschema.rules import (
     COMPATIBLE_CHANGES,
@@ -16,6 +15,8 @@ from pytest_schemafed.formats.jsonschema.rules import (
     RULES,
     RULES_BY_ID,
 )
+
+from .jsonschema_kit import RULE_CASES
 
 
 def test_rule_table__ids_unique_upper_snake_and_purposes_are_sentences() -> None:

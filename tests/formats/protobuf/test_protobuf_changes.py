@@ -4,9 +4,10 @@ incompatible ones fail. The cases mirror Confluent's documented behaviour (Schem
 from __future__ import annotations
 
 import pytest
-from .protobuf_kit import ProtoKit
 
 from pytest_schemafed.formats.protobuf import COMPATIBLE_CHANGES
+
+from .protobuf_kit import ProtoKit
 
 P3 = 'syntax = "proto3";\n'
 P2 = 'syntax = "proto2";\n'

@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from .protobuf_kit import ProtoKit
 
 from pytest_schemafed import SchemaParseError
 from pytest_schemafed.formats.protobuf import ProtobufFormat, local_imports
 from pytest_schemafed.formats.protobuf.model import EnumDef, MessageDef
 from pytest_schemafed.registry import default_registry
+
+from .protobuf_kit import ProtoKit
 
 FULL = """// header comment
 syntax = "proto2";

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from .protobuf_kit import DATA, ProtoKit, marker_line
 
 from pytest_schemafed.formats.protobuf import COMPATIBLE_CHANGES, ProtobufFormat
 from pytest_schemafed.formats.protobuf.diff import CHANGE_TYPES
 from pytest_schemafed.formats.protobuf.rules import TEMPLATES
+
+from .protobuf_kit import DATA, ProtoKit, marker_line
 
 RULE_IDS = [r.id for r in ProtobufFormat.rules]
 
