@@ -19,32 +19,23 @@ hookimpl = pluggy.HookimplMarker("pytest")
 
 @hookimpl
 def pytest_schemafed_register_formats(registry: Registry) -> None:
-    """Register Avro, JSON Schema, Protobuf and table formats."""
-    from .formats.avro import AvroFormat
-    from .formats.iceberg import IcebergFormat
-    from .formats.jsonschema import JsonSchemaFormat
-    from .formats.protobuf import ProtobufFormat
-
-    registry.add_format(AvroFormat())
-    registry.add_format(JsonSchemaFormat())
-    registry.add_format(ProtobufFormat())
-    registry.add_format(IcebergFormat())
+    """Register Avro, JSON Schema, Protobuf and Iceberg table schemas, imported when first met."""
+    registry.add_format("pytest_schemafed.formats.avro:AvroFormat", name="avro", extensions=(".avsc",))
+    registry.add_format("pytest_schemafed.formats.jsonschema:JsonSchemaFormat", name="json",
+                        extensions=(".schema.json",), sniffs=(".json",))
+    registry.add_format("pytest_schemafed.formats.protobuf:ProtobufFormat", name="protobuf",
+                        extensions=(".proto",))
+    registry.add_format("pytest_schemafed.formats.iceberg:IcebergFormat", name="iceberg", sniffs=(".json",))
 
 
 @hookimpl
 def pytest_schemafed_register_backends(registry: Registry) -> None:
-    """Register the git, directory and registry backends."""
-    from .backends.confluent import ConfluentBackend
-    from .backends.directory import DirectoryBackend
-    from .backends.git import GitBackend
-    from .backends.glue import GlueBackend
-    from .backends.unity_catalog import UnityCatalogBackend
-
-    registry.add_backend("git", GitBackend)
-    registry.add_backend("directory", DirectoryBackend)
-    registry.add_backend("confluent", ConfluentBackend)
-    registry.add_backend("glue", GlueBackend)
-    registry.add_backend("unity_catalog", UnityCatalogBackend)
+    """Register the git, directory and registry backends, imported when configured."""
+    registry.add_backend("git", "pytest_schemafed.backends.git:GitBackend")
+    registry.add_backend("directory", "pytest_schemafed.backends.directory:DirectoryBackend")
+    registry.add_backend("confluent", "pytest_schemafed.backends.confluent:ConfluentBackend")
+    registry.add_backend("glue", "pytest_schemafed.backends.glue:GlueBackend")
+    registry.add_backend("unity_catalog", "pytest_schemafed.backends.unity_catalog:UnityCatalogBackend")
 
 
 @hookimpl(trylast=True)

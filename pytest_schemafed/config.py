@@ -296,7 +296,7 @@ def _registry_specs(raw: Any, source: str, registry: Registry, env: Mapping[str,
         if rid in {s.id for s in specs}:
             raise ConfigError(f"duplicate registry id {rid!r}", source=source, key=f"{key}.id")
         btype = item.get("type")
-        if btype not in registry.backends:
+        if not isinstance(btype, str) or btype not in registry.backends:
             known = ", ".join(sorted(registry.backends))
             raise ConfigError(
                 f"unknown backend type {btype!r}; expected one of {known}", source=source, key=f"{key}.type"

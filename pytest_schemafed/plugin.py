@@ -128,7 +128,7 @@ class SchemafedPlugin:
         self._gate: Gate | None = None
         self._forced_level = level
         # Only files with a claimed ending are looked at; `.json` may hold a JSON Schema.
-        self._suffixes = tuple({ext for f in registry.formats.values() for ext in f.extensions} | {".json"})
+        self._suffixes = registry.suffixes
         self.counts: dict[str, Counter[str]] = defaultdict(Counter)
 
     @property
