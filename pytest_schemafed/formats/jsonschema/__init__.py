@@ -22,8 +22,9 @@ from ...model import Finding
 from ..base import Format, ParsedSchema, Rule, Side
 from .context import Change
 from .differ import diff
+from .messages import sentence
 from .parsing import ParsedJsonSchema, parse_schema
-from .rules import COMPATIBLE_CHANGES, RULES, RULES_BY_ID, describe
+from .rules import COMPATIBLE_CHANGES, RULES, RULES_BY_ID
 
 __all__ = ["JsonSchemaFormat", "ParsedJsonSchema", "changes"]
 
@@ -110,7 +111,7 @@ class JsonSchemaFormat(Format):
         if not found:
             return []
         local_doc = reader if local == "reader" else writer
-        update_name, original_name = ("new", "old") if local == "reader" else ("old", "new")
+        update_name, original_name = ("new", "registered") if local == "reader" else ("registered", "new")
         findings: list[Finding] = []
         for change in found:
             pointer = self._local_pointer(change, local_doc, local)
@@ -119,7 +120,8 @@ class JsonSchemaFormat(Format):
             findings.append(
                 Finding(
                     rule=change.type,
-                    message=describe(change.type, change.path, new=update_name, old=original_name),
+                    message=sentence(change.type, change.segments, writer.document, reader.document,
+                                     orig=original_name, upd=update_name),
                     path="#" + pointer,
                     line=where[0] if where else None,
                     column=where[1] if where else None,

@@ -18,7 +18,6 @@ __all__ = [
     "NOT_EMITTED",
     "RULES",
     "RULES_BY_ID",
-    "describe",
 ]
 
 _R = Rule
@@ -31,7 +30,8 @@ RULES: tuple[Rule, ...] = (
     _R("SCHEMA_REMOVED", "Checks whether a sub-schema was removed (accepting more is compatible).", None),
     _R("TYPE_EXTENDED", "Checks whether a type was widened, such as integer to number.", None),
     _R("TYPE_NARROWED", "Checks that a type is not narrowed, such as number to integer.", "Keep the wider type."),
-    _R("TYPE_CHANGED", "Checks that a value's type is not changed to an unrelated type.", "Add a new property."),
+    _R("TYPE_CHANGED", "Checks that a value's type is not changed to an unrelated type.",
+       "Add a new property with the new type instead."),
     _R("MAX_LENGTH_ADDED", "Checks that no maxLength is added to a string.", "Do not limit existing strings."),
     _R("MAX_LENGTH_REMOVED", "Checks whether a string's maxLength was removed (compatible).", None),
     _R("MAX_LENGTH_INCREASED", "Checks whether a string's maxLength grew (compatible).", None),
@@ -64,7 +64,8 @@ RULES: tuple[Rule, ...] = (
     _R("MULTIPLE_OF_EXPANDED", "Checks that multipleOf is not changed to a multiple of itself.", "Keep it."),
     _R("MULTIPLE_OF_REDUCED", "Checks whether multipleOf became a divisor of itself (compatible).", None),
     _R("MULTIPLE_OF_CHANGED", "Checks that multipleOf is not changed to an unrelated value.", "Keep it."),
-    _R("REQUIRED_ATTRIBUTE_ADDED", "Checks that an existing property does not become required.", "Add a default."),
+    _R("REQUIRED_ATTRIBUTE_ADDED", "Checks that an existing property does not become required.",
+       "Keep it optional: validate its presence in the consumer, or start a new subject."),
     _R("REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED", "Checks whether a property with a default became required.", None),
     _R("REQUIRED_ATTRIBUTE_REMOVED", "Checks whether a property stopped being required (compatible).", None),
     _R("MAX_PROPERTIES_ADDED", "Checks that no maxProperties is added.", "Do not add maxProperties."),
@@ -114,7 +115,7 @@ RULES: tuple[Rule, ...] = (
     _R(
         "REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL",
         "Checks that no required property without a default is added to a closed object.",
-        "Make it optional or give it a default.",
+        "Add it as an optional property (leave it out of `required`).",
     ),
     _R(
         "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL",
@@ -392,31 +393,3 @@ COMPATIBLE_CHANGES_LENIENT: frozenset[str] = COMPATIBLE_CHANGES | frozenset(
     ]
 )
 """Confluent's ``COMPATIBLE_CHANGES_LENIENT``: STRICT plus the open-content-model changes."""
-
-_DIRECTIONAL = {
-    "ADDED": "the {new} schema adds a constraint at {path} that the {old} schema does not have",
-    "INCREASED": "the value at {path} is larger in the {new} schema than in the {old} schema",
-    "DECREASED": "the value at {path} is smaller in the {new} schema than in the {old} schema",
-    "EXPANDED": "the value at {path} is a larger multiple in the {new} schema than in the {old} schema",
-    "CHANGED": "the value or type at {path} differs between the {old} and {new} schema",
-    "NARROWED": "the {new} schema accepts fewer values at {path} than the {old} schema",
-    "EXTENDED": "the {new} schema excludes more values at {path} than the {old} schema",
-    "REMOVED": "the {new} schema no longer allows what the {old} schema allowed at {path}",
-}
-
-
-def describe(rule_id: str, path: str, *, new: str, old: str) -> str:
-    """One sentence for an incompatible change ``rule_id`` at Confluent path ``path``.
-
-    ``new``/``old`` name the update and original sides ("new"/"old", or the other way
-    round when checking FORWARD).
-    """
-    rule = RULES_BY_ID.get(rule_id)
-    if "CONTENT_MODEL" in rule_id and rule is not None:
-        text = rule.purpose.removeprefix("Checks that ").rstrip(".")
-        return f"{rule_id} at {path}: the {new} schema breaks the rule that {text} (compared with the {old} schema)"
-    if rule_id == "TYPE_CHANGED":
-        return f"{rule_id} at {path}: the type differs between the {old} and the {new} schema"
-    suffix = rule_id.rsplit("_", 1)[-1]
-    template = _DIRECTIONAL.get(suffix, "the change at {path} from the {old} to the {new} schema is incompatible")
-    return f"{rule_id} at {path}: " + template.format(path=path, new=new, old=old)
