@@ -14,7 +14,7 @@ from .errors import SchemaParseError
 from .model import SchemaSource
 from .registry import Registry
 
-__all__ = ["ensure_parsed", "find_format", "import_roots", "load_source", "relpath_of", "render_subject"]
+__all__ = ["ensure_parsed", "ensure_read", "find_format", "import_roots", "load_source", "relpath_of", "render_subject"]
 
 _FIELDS = frozenset({"stem", "dir", "name", "path", "format"})
 
@@ -46,31 +46,41 @@ def find_format(path: Path, settings: Settings, registry: Registry) -> tuple[Sch
 
 
 def load_source(path: Path, rootdir: Path, entry: SchemaEntry, format_name: str, registry: Registry) -> SchemaSource:
-    """Read ``path``; parse it now only when the subject needs the record name.
+    """Describe ``path`` as a source; read and parse it now only when the subject needs the record name.
 
-    Otherwise parsing waits for :func:`ensure_parsed`, called by the gate in the batch
-    that evaluates the file, so that a pytest-xdist worker parses only its own files.
-    A read or parse failure is kept on the source, never raised.
+    Otherwise reading and parsing wait for :func:`ensure_parsed`, called by the gate in
+    the batch that evaluates the file, so that a pytest-xdist worker (or a forked
+    worker) reads and parses only its own files. A read or parse failure is kept on the
+    source, never raised.
     """
     relpath = relpath_of(path, rootdir)
     source = SchemaSource(path=path, relpath=relpath, format=format_name, text="")
     source.entry = {"registries": entry.registries, "import_roots": entry.import_roots}
-    try:
-        source.text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        source.parse_error = f"{relpath}: cannot be read: {exc}"
-    needs_name = "{name}" in entry.subject
-    if needs_name:
+    name = None
+    if "{name}" in entry.subject:
         ensure_parsed(source, rootdir, registry)
-    fmt = registry.format(format_name)
-    name = fmt.record_name(source.parsed) if source.parsed is not None else None
+        if source.parsed is not None:
+            name = registry.format(format_name).record_name(source.parsed)
     source.subject = render_subject(entry.subject, source, name)
     return source
+
+
+def ensure_read(source: SchemaSource) -> None:
+    """Read the file's text once (lazily: a pytest-xdist worker reads only its own files)."""
+    if source.text or source.parse_error is not None:
+        return
+    try:
+        source.text = source.path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        source.parse_error = f"{source.relpath}: cannot be read: {exc}"
 
 
 def ensure_parsed(source: SchemaSource, rootdir: Path, registry: Registry) -> None:
     """Parse ``source`` once (its local imports too); a failure is kept on the source."""
     if source.parsed is not None or source.parse_error is not None:
+        return
+    ensure_read(source)
+    if source.parse_error is not None:
         return
     fmt = registry.format(source.format)
     resolver = getattr(fmt, "local_imports", None)
