@@ -216,15 +216,7 @@ class _Parser:
         kind = data.get("type")
         if type(kind) is str:
             if kind in PRIMITIVE_KINDS:
-                logical = data.get("logicalType")
-                if type(logical) is not str:
-                    return _SHARED[kind]
-                shared = _LOGICAL.get((kind, logical))
-                if shared is None:
-                    shared = Primitive(kind, logical)
-                    if len(_LOGICAL) < 1_000:
-                        _LOGICAL[(kind, logical)] = shared
-                return shared
+                return _primitive(kind, data)
             if kind == "record" or kind == "error":
                 return self._record(data, namespace, pointer)
             if kind == "enum":
@@ -295,8 +287,8 @@ class _Parser:
                         out.append(field)
                         continue
                     ftype = self._union(traw, space, (pointer, "/fields/", index, "/type"))
-            elif tt is dict and type(inner := traw.get("type")) is str and inner in PRIMITIVE_KINDS:
-                ftype = self._object(traw, space, (pointer, "/fields/", index, "/type"))
+            elif tt is dict and (ftype := _simple_object(traw)) is not None:
+                pass
             else:
                 field = self._complex_field(raw, fname, traw, index, record, pointer)
                 by_name[fname] = field
@@ -522,6 +514,38 @@ class _Parser:
         for field, pointer, record in self.defaults:
             if not valid_default(field.type, field.default):
                 raise _bad_default(field, pointer, record)
+
+
+def _primitive(kind: str, data: dict[str, Any]) -> Primitive:
+    """The shared node of primitive ``kind`` with ``data``'s logical type, if any."""
+    logical = data.get("logicalType")
+    if type(logical) is not str:
+        return _SHARED[kind]
+    shared = _LOGICAL.get((kind, logical))
+    if shared is None:
+        shared = Primitive(kind, logical)
+        if len(_LOGICAL) < 1_000:
+            _LOGICAL[(kind, logical)] = shared
+    return shared
+
+
+def _simple_object(data: dict[str, Any]) -> Node | None:
+    """The shared node of a primitive type object or of an array or map of a primitive.
+
+    ``None`` for any other object, which :meth:`_Parser.node` parses (and validates).
+    """
+    kind = data.get("type")
+    if type(kind) is not str:
+        return None
+    if kind in _SHARED:
+        return _primitive(kind, data)
+    if kind == "array":
+        items = data.get("items")
+        return _ARRAYS.get(items) if type(items) is str else None
+    if kind == "map":
+        values = data.get("values")
+        return _MAPS.get(values) if type(values) is str else None
+    return None
 
 
 def _branch_key(node: Node) -> str | None:

@@ -1,0 +1,152 @@
+"""Fast paths of the parser: the same model, verdicts and error messages as the general path."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from pytest_schemafed.errors import SchemaParseError
+from pytest_schemafed.formats.avro import AvroFormat, parse
+from pytest_schemafed.formats.avro.model import Array, Enum, Field, Fixed, Map, Node, Primitive, Record, Union
+from pytest_schemafed.formats.avro.reuse import clear
+
+FMT = AvroFormat()
+
+#: field types the record loop handles without the general node parser
+FAST_TYPES: list[Any] = [
+    "int",
+    "string",
+    ["null", "long"],
+    ["null", "string", "int"],
+    {"type": "bytes"},
+    {"type": "long", "logicalType": "timestamp-millis"},
+    {"type": "bytes", "logicalType": "decimal", "precision": 12, "scale": 2},
+    {"type": "array", "items": "float"},
+    {"type": "array", "items": "string", "doc": "extra keys are ignored"},
+    {"type": "map", "values": "boolean"},
+]
+
+#: bad field types that look like fast ones: each must still fail with the general path's message
+BAD_TYPES: list[Any] = [
+    {"type": "array"},
+    {"type": "array", "items": "nosuch"},
+    {"type": "array", "items": 3},
+    {"type": "array", "items": ["int", "int"]},
+    {"type": "map"},
+    {"type": "map", "values": "nosuch"},
+    {"type": "map", "values": None},
+    {"type": "nosuch"},
+    {"type": 7},
+    {"type": None},
+    {"logicalType": "date"},
+    ["null", "null"],
+    ["null", "nosuch"],
+    ["null", ["int"]],
+    "nosuch",
+]
+
+
+def dump(node: Node, seen: set[int] | None = None) -> Any:
+    """A plain structure of everything the model says about ``node`` (named types once)."""
+    seen = set() if seen is None else seen
+    if isinstance(node, Primitive):
+        return [node.kind, node.logical]
+    if isinstance(node, Array):
+        return ["array", dump(node.items, seen)]
+    if isinstance(node, Map):
+        return ["map", dump(node.values, seen)]
+    if isinstance(node, Union):
+        return ["union", [dump(b, seen) for b in node.branches]]
+    if isinstance(node, Enum | Fixed | Record):
+        head = [node.kind, node.fullname, sorted(node.aliases)]
+        if id(node) in seen:
+            return head
+        seen.add(id(node))
+        if isinstance(node, Enum):
+            return [*head, node.symbols, node.default]
+        if isinstance(node, Fixed):
+            return [*head, node.size, node.logical]
+        return [*head, [_field(f, seen) for f in node.fields], sorted(node.by_name)]
+    raise AssertionError(f"unexpected node {node!r}")
+
+
+def _field(field: Field, seen: set[int]) -> Any:
+    return [field.name, field.index, field.has_default, field.default, list(field.aliases), dump(field.type, seen)]
+
+
+def _record(*fields: dict[str, Any]) -> str:
+    return json.dumps({"type": "record", "name": "R", "namespace": "n", "fields": list(fields)}, indent=2)
+
+
+def _general(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Turn the fast paths off: every field type goes through the general node parser."""
+    monkeypatch.setattr(parse, "_simple_object", lambda data: None)
+
+
+def _outcome(text: str) -> Any:
+    clear()
+    try:
+        return dump(FMT.parse(text, path="f.avsc").root)
+    except SchemaParseError as err:
+        return ("error", err.reason, err.line, err.column)
+
+
+@pytest.mark.parametrize("ftype", FAST_TYPES, ids=json.dumps)
+def test_fast_field_type__same_model_as_the_general_path(ftype: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A field of a common type parses to the same model with and without the fast path."""
+    nullable = isinstance(ftype, list) and ftype[0] == "null"
+    extra = {"default": None} if nullable else {"aliases": ["bb"], "order": "descending"}
+    text = _record({"name": "a", "type": ftype}, {"name": "b", "type": ftype, "doc": "d", **extra})
+    fast = _outcome(text)
+    _general(monkeypatch)
+    assert fast == _outcome(text)
+    assert fast[0] == "record"
+
+
+@pytest.mark.parametrize("ftype", FAST_TYPES, ids=json.dumps)
+def test_fast_field_type__same_node_as_the_type_parsed_alone(ftype: Any) -> None:
+    """The field's type is the very node the same JSON parses to as a whole schema."""
+    field_type = FMT.parse(_record({"name": "a", "type": ftype})).root.fields[0].type  # type: ignore[attr-defined]
+    alone = FMT.parse(json.dumps(ftype)).root
+    assert field_type is alone or dump(field_type) == dump(alone)
+
+
+@pytest.mark.parametrize("ftype", BAD_TYPES, ids=json.dumps)
+def test_fast_field_type__bad_types_fail_with_the_general_message(ftype: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bad type in a field fails with the same message, line and column with or without the fast path."""
+    text = _record({"name": "ok", "type": "int"}, {"name": "a", "type": ftype})
+    fast = _outcome(text)
+    _general(monkeypatch)
+    assert fast == _outcome(text)
+    assert fast[0] == "error" and fast[2] is not None
+
+
+@pytest.mark.parametrize("ftype", FAST_TYPES, ids=json.dumps)
+def test_fast_field_type__bad_defaults_fail_with_the_general_message(
+    ftype: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A default of the wrong type on a fast-path field fails exactly as on the general path."""
+    text = _record({"name": "a", "type": ftype, "default": {"x": [1]}})
+    fast = _outcome(text)
+    _general(monkeypatch)
+    assert fast == _outcome(text)
+    assert fast[0] == "error" and "default" in fast[1]
+
+
+@pytest.mark.parametrize("ftype", FAST_TYPES, ids=json.dumps)
+def test_fast_field_type__verdicts_match_the_general_path(ftype: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Adding, changing and removing a fast-path field gives the same BACKWARD findings either way."""
+    old = _record({"name": "a", "type": ftype}, {"name": "b", "type": "int"})
+    changed = _record({"name": "a", "type": "double"}, {"name": "c", "type": ftype})
+
+    def findings() -> list[tuple[str, str, int | None]]:
+        clear()
+        reader, writer = FMT.parse(changed), FMT.parse(old)
+        return [(f.rule, f.path, f.line) for f in FMT.compare(reader, writer, local="reader")]
+
+    fast = findings()
+    _general(monkeypatch)
+    assert fast == findings()
+    assert fast, "the change breaks BACKWARD compatibility"
