@@ -256,6 +256,7 @@ class _Parser:
         good = _GOOD_NAMES
         shared = _SHARED
         unions = _UNIONS
+        null = shared["null"]
         for index, raw in enumerate(fields):
             try:
                 fname = raw["name"]
@@ -297,6 +298,14 @@ class _Parser:
             size = len(raw)
             if size == 2 or (size == 3 and "doc" in raw):  # no default, aliases or order
                 field = Field(fname, ftype, index)
+            elif (
+                type(ftype) is Union
+                and ftype.branches[0] is null
+                and (size == 3 or (size == 4 and "doc" in raw))
+                and "default" in raw
+                and raw["default"] is None
+            ):  # the usual optional field: null first, default null, nothing else
+                field = FullField(fname, ftype, index, True, None, ())
             else:
                 field = self._field_rest(raw, fname, ftype, index, record, pointer)
             by_name[fname] = field

@@ -150,3 +150,22 @@ def test_fast_field_type__verdicts_match_the_general_path(ftype: Any, monkeypatc
     _general(monkeypatch)
     assert fast == findings()
     assert fast, "the change breaks BACKWARD compatibility"
+
+
+@pytest.mark.parametrize(
+    "ftype", [["null", "int"], ["null", "string", "long"], ["null", {"type": "array", "items": "int"}]]
+)
+@pytest.mark.parametrize("doc", [{}, {"doc": "d"}])
+def test_optional_field__same_model_as_the_general_path(ftype: Any, doc: dict[str, str]) -> None:
+    """An optional field (null first, default null) parses as it does with an order key (general path)."""
+    fast = _outcome(_record({"name": "a", "type": ftype, "default": None, **doc}))
+    general = _outcome(_record({"name": "a", "type": ftype, "default": None, "order": "ascending", **doc}))
+    assert fast == general
+    assert fast[3][0][2:4] == [True, None]
+
+
+@pytest.mark.parametrize("default", ["x", [], {}, False, 1.5])
+def test_optional_field__a_default_other_than_null_is_still_checked(default: Any) -> None:
+    """A null-first union with a non-null default is rejected as before (it must match a branch)."""
+    err = _outcome(_record({"name": "a", "type": ["null", "int"], "default": default}))
+    assert err[0] == "error" and "the default" in err[1] and err[2] is not None
