@@ -17,18 +17,14 @@ ever sent: the gate never registers, deletes or changes configuration.
 Subject-version answers are immutable and cached across runs (``RunContext.cache_*``);
 ``latest`` and config never are.
 
-The registry operations of the ``schemafed`` command (:class:`RegistryAdmin`) use
-``GET /subjects`` (with ``subjectPrefix``, which Karapace ignores: the list is also
-filtered here), ``GET /config``, ``GET /config/{s}?defaultToGlobal=false``,
-``GET /subjects/{s}/versions[/{n}]`` and, for ``levels set`` only,
-``PUT /config[/{s}]``; the gate never calls them.
+The registry operations of the ``schemafed`` command live in
+:mod:`pytest_schemafed.backends.confluent_admin`; the gate never calls them.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 from urllib.parse import quote
@@ -37,8 +33,8 @@ import httpx
 
 from ..errors import BackendError, BackendProtocolError, ConfigError, SchemafedError, SubjectNotFound
 from ..model import Check, History, HistoryVersion, Level, Outcome, RemoteVerdict, Verdict
-from .admin import RegisteredVersion, RegistryAdmin
 from .base import Backend, BackendSpec, Judge, Option, RunContext
+from .confluent_admin import ConfluentAdmin
 from .confluent_support import Once, error_detail, is_bare_not_found, remote_verdict
 from .http import CONNECTION_OPTIONS, AuthSettings, HttpClient, HttpSettings, safe_url, settings_from_options
 
@@ -58,7 +54,7 @@ _AUTH_KEYS: Mapping[str, Option] = {
 }
 
 
-class ConfluentBackend(Backend, RegistryAdmin):
+class ConfluentBackend(ConfluentAdmin, Backend):
     """A Confluent-API schema registry, asked over HTTP (see the module docstring).
 
     :param transport: an httpx transport to use instead of the network (tests).
@@ -258,79 +254,6 @@ class ConfluentBackend(Backend, RegistryAdmin):
         """The registered versions the check's level needs (the level asked from the registry if not forced)."""
         subject = self.registry_subject(check.subject)
         return self.fetch_history(subject, check.level or self._effective_level(subject))
-
-    # ------------------------------------------------------------ registry operations (schemafed command)
-    def _registered(self, body: Mapping[str, Any]) -> RegisteredVersion:
-        refs = self._resolve_references(body.get("references"))
-        return RegisteredVersion(version=str(body.get("version")), text=body["schema"], references=refs or None,
-                                 schema_type=str(body.get("schemaType") or "AVRO"))
-
-    def list_subjects(self, prefix: str | None = None) -> list[str]:
-        """``GET /subjects[?subjectPrefix=...]``; filtered here too (Karapace ignores the parameter)."""
-        response = self._get("subjects", **({"subjectPrefix": prefix} if prefix else {}))
-        if response.status_code != 200:
-            raise self._unexpected(response)
-        subjects = self._json(response)
-        if not isinstance(subjects, list):
-            raise self._unexpected(response)
-        return sorted(str(s) for s in subjects if not prefix or str(s).startswith(prefix))
-
-    def global_level(self) -> Level:
-        """``GET /config``: the registry's global level (asked again at each call)."""
-        response = self._get("config")
-        if response.status_code != 200:
-            raise self._unexpected(response)
-        return self._parse_level(self._json(response), response)
-
-    def subject_level(self, subject: str) -> Level | None:
-        """``GET /config/{s}?defaultToGlobal=false``: the subject's own level, ``None`` if it has none.
-
-        :raises SubjectNotFound: the registry knows no such subject (40401).
-        """
-        response = self._get(f"config/{self._seg(subject)}", defaultToGlobal="false")
-        if response.status_code == 200:
-            return self._parse_level(self._json(response), response)
-        code = error_detail(response)[0] if response.status_code == 404 else None
-        if code == 40401:
-            raise SubjectNotFound(f"subject {subject!r} is not registered on registry {self.id!r}")
-        if code == 40408:
-            return None
-        raise self._unexpected(response)
-
-    def versions(self, subject: str) -> History:
-        """Every registered (not deleted) version, oldest first, with its ``schemaType`` (absent: AVRO).
-
-        :raises SubjectNotFound: no version is registered under ``subject``.
-        """
-        return History(tuple(self._registered(self._version(subject, str(n)))
-                             for n in self._version_numbers(subject)))
-
-    def latest(self, subject: str) -> RegisteredVersion | None:
-        """``GET /subjects/{s}/versions/latest``; ``None`` when the subject is not registered."""
-        try:
-            return self._registered(self._version(subject, "latest"))
-        except SubjectNotFound:
-            return None
-
-    def ping(self) -> float:
-        """Seconds ``GET /config`` took (it needs the credentials, and answers on every flavour)."""
-        start = time.perf_counter()
-        self.global_level()
-        return time.perf_counter() - start
-
-    def set_level(self, level: Level, subject: str | None = None) -> None:
-        """``PUT /config`` or ``PUT /config/{s}`` with ``{"compatibility": LEVEL}``: the only write."""
-        path = "config" if subject is None else f"config/{self._seg(subject)}"
-        response = self.http.request("PUT", path, json={"compatibility": level.value},
-                                     headers={"Content-Type": "application/vnd.schemaregistry.v1+json"})
-        if response.status_code == 422 and error_detail(response)[0] == 42203:
-            raise BackendProtocolError(f"the registry refuses the level {level.value}: "
-                                       f"{error_detail(response)[1]}", backend_id=self.id, url=self.url)
-        if response.status_code != 200:
-            raise self._unexpected(response)
-        body = self._json(response)
-        if not isinstance(body, dict) or body.get("compatibility", level.value) != level.value:
-            raise self._unexpected(response)
 
     # ------------------------------------------------------------ references
     def _references(self, check: Check) -> list[dict[str, Any]]:

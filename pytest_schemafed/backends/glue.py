@@ -23,26 +23,30 @@ named in the verdict's notes. Choices beyond the issue, written down here:
 * the Glue schema name is ``subjects[subject]`` if mapped, else ``schema_name``
   (a template with ``{subject}`` and ``{stem}``, default ``{subject}``).
 
-Registry operations of the ``schemafed`` command (:class:`RegistryAdmin`; subjects are
-Glue schema names): ``ListSchemas`` for the subjects, ``GetSchema`` for a schema's
-level, the versions as above. A Glue registry has no registry-wide level, so
-:meth:`GlueBackend.global_level` is ``None`` and :meth:`GlueBackend.set_level` sets one
-schema's ``Compatibility`` (``UpdateSchema``) and refuses a global change.
+The registry operations of the ``schemafed`` command live in
+:mod:`pytest_schemafed.backends.glue_admin`.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from ..errors import BackendError, SubjectNotFound
 from ..model import Check, Finding, History, HistoryVersion, Level, Outcome, Verdict
-from .admin import AdminUnsupported, RegisteredVersion, RegistryAdmin
 from .base import Backend, BackendSpec, Judge, Option, RunContext
-from .glue_client import GlueRegistryNotFound, GlueSettings, build_client, error_code, http_status, map_error
+from .glue_admin import GlueAdmin
+from .glue_client import (
+    EntityNotFound,
+    GlueRegistryNotFound,
+    GlueSettings,
+    build_client,
+    error_code,
+    http_status,
+    map_error,
+)
 
 __all__ = ["DATA_FORMATS", "GLUE_LEVELS", "GLUE_RULES", "GlueBackend", "GlueSchema"]
 
@@ -88,15 +92,11 @@ class GlueSchema:
         return GLUE_LEVELS.get(self.compatibility)
 
 
-class _NotFound(Exception):
-    """Glue answered ``EntityNotFoundException``."""
-
-
 class _ListUnavailable(Exception):
     """``ListSchemaVersions`` cannot be used here: walk the version numbers instead."""
 
 
-class GlueBackend(Backend, RegistryAdmin):
+class GlueBackend(GlueAdmin, Backend):
     """A registry of ``type: glue``: schemas of one AWS Glue Schema Registry.
 
     :param client: an existing Glue client (tests pass one wrapped in botocore's
@@ -191,13 +191,13 @@ class GlueBackend(Backend, RegistryAdmin):
         return map_error(exc, self.settings, action=action, region=region)
 
     def _call(self, action: str, method: str, **kwargs: Any) -> dict[str, Any]:
-        """Call ``method``; ``EntityNotFoundException`` -> :class:`_NotFound`, other errors -> ours."""
+        """Call ``method``; ``EntityNotFoundException`` -> :class:`EntityNotFound`, other errors -> ours."""
         try:
             result: dict[str, Any] = getattr(self.client, method)(**kwargs)
             return result
         except Exception as exc:
             if error_code(exc) == "EntityNotFoundException":
-                raise _NotFound from None
+                raise EntityNotFound from None
             raise self._error(exc, action) from None
 
     # ---------------------------------------------------------------- reading
@@ -211,7 +211,7 @@ class GlueBackend(Backend, RegistryAdmin):
     def _describe(self, name: str) -> GlueSchema:
         try:
             answer = self._call(f"read schema {name!r}", "get_schema", SchemaId=self._schema_id(name))
-        except _NotFound:
+        except EntityNotFound:
             raise SubjectNotFound(
                 f"Glue registry {self.settings.registry_name!r} has no schema {name!r} yet"
             ) from None
@@ -231,7 +231,7 @@ class GlueBackend(Backend, RegistryAdmin):
         try:
             return self._call(f"read {label} of schema {schema.name!r}", "get_schema_version",
                               SchemaId=self._schema_id(schema.name), SchemaVersionNumber=number)
-        except _NotFound:  # deleted meanwhile
+        except EntityNotFound:  # deleted meanwhile
             return None
 
     def _text_by_id(self, schema: GlueSchema, version_id: str, number: int) -> str:
@@ -277,7 +277,7 @@ class GlueBackend(Backend, RegistryAdmin):
             except Exception as exc:
                 code = error_code(exc)
                 if code == "EntityNotFoundException":
-                    raise _NotFound from None
+                    raise EntityNotFound from None
                 if http_status(exc) >= 500 or code in ("AccessDeniedException", "NotImplemented",
                                                         "UnknownOperationException"):
                     self._list_unavailable = True
@@ -307,7 +307,7 @@ class GlueBackend(Backend, RegistryAdmin):
             found.reverse()
             skipped.reverse()
             return found, skipped
-        except _NotFound:  # the schema went away meanwhile
+        except EntityNotFound:  # the schema went away meanwhile
             return [], skipped
         for entry in sorted(entries, key=lambda e: int(e.get("VersionNumber", 0))):
             number = int(entry.get("VersionNumber", 0))
@@ -316,7 +316,7 @@ class GlueBackend(Backend, RegistryAdmin):
                 continue
             try:
                 text = self._text_by_id(schema, str(entry["SchemaVersionId"]), number)
-            except _NotFound:  # deleted between the listing and now
+            except EntityNotFound:  # deleted between the listing and now
                 continue
             found.append({"VersionNumber": number, "Status": entry.get("Status"), "SchemaDefinition": text})
         return found, skipped
@@ -346,77 +346,6 @@ class GlueBackend(Backend, RegistryAdmin):
         """
         schema = self.describe_schema(check)
         return self.read_history(schema, check.level or schema.level)
-
-    # ------------------------------------------------- registry operations (schemafed command)
-    def list_subjects(self, prefix: str | None = None) -> list[str]:
-        """``ListSchemas`` of the registry, every page (Glue has no prefix filter: filtered here)."""
-        names: list[str] = []
-        kwargs: dict[str, Any] = {"RegistryId": {"RegistryName": self.settings.registry_name}, "MaxResults": 100}
-        while True:
-            page = self._call("list the schemas", "list_schemas", **kwargs)
-            names.extend(str(e["SchemaName"]) for e in page.get("Schemas", [])
-                         if e.get("SchemaStatus") != "DELETING")
-            if not page.get("NextToken"):
-                return sorted(n for n in names if not prefix or n.startswith(prefix))
-            kwargs["NextToken"] = page["NextToken"]
-
-    def global_level(self) -> Level | None:
-        """``None``: a Glue registry has no registry-wide level, each schema has its own."""
-        self.prepare(())
-        return None
-
-    def subject_level(self, subject: str) -> Level | None:
-        """The schema's ``Compatibility`` as a level; ``None`` for ``DISABLED`` (no new version accepted).
-
-        :raises SubjectNotFound: no Glue schema of that name.
-        """
-        return self._describe(subject).level
-
-    def versions(self, subject: str) -> History:
-        """Every version in the history (not FAILURE / DELETING), oldest first, typed by ``DataFormat``.
-
-        :raises SubjectNotFound: no Glue schema of that name, or no version left in it.
-        """
-        schema = self._describe(subject)
-        history = self.read_history(schema, Level.FULL_TRANSITIVE)
-        if not history.versions:
-            raise SubjectNotFound(f"Glue schema {subject!r} has no version in its history")
-        typed = tuple(RegisteredVersion(v.version, v.text, v.references, schema_type=schema.data_format or None)
-                      for v in history.versions)
-        return replace(history, versions=typed)
-
-    def latest(self, subject: str) -> RegisteredVersion | None:
-        """The newest version in the history, ``None`` when there is no such schema (or version)."""
-        try:
-            schema = self._describe(subject)
-        except SubjectNotFound:
-            return None
-        answers, _ = self._latest(schema)
-        if not answers:
-            return None
-        return RegisteredVersion(str(answers[0]["VersionNumber"]), str(answers[0].get("SchemaDefinition", "")),
-                                 schema_type=schema.data_format or None)
-
-    def ping(self) -> float:
-        """Seconds ``GetRegistry`` took (it also proves the registry exists)."""
-        start = time.perf_counter()
-        self._checked_registry = False
-        self.prepare(())
-        return time.perf_counter() - start
-
-    def set_level(self, level: Level, subject: str | None = None) -> None:
-        """``UpdateSchema`` with the Glue mode of ``level`` (``*_TRANSITIVE`` -> ``*_ALL``) on one schema."""
-        if subject is None:
-            raise AdminUnsupported("set level", type_name=self.type_name, backend_id=self.id,
-                                   reason="a Glue registry has no registry-wide level; name the schemas "
-                                          "with --subject")
-        mode = level.value.replace("_TRANSITIVE", "_ALL")
-        try:
-            self._call(f"set the compatibility of schema {subject!r}", "update_schema",
-                       SchemaId=self._schema_id(subject), Compatibility=mode)
-        except _NotFound:
-            raise SubjectNotFound(f"Glue registry {self.settings.registry_name!r} has no schema {subject!r}") \
-                from None
 
     # --------------------------------------------------------------- judging
     def evaluate(self, check: Check, judge: Judge) -> Verdict:

@@ -19,6 +19,7 @@ from ..secrets import Secret, register_secret
 __all__ = [
     "AUTH_CODES",
     "THROTTLING_CODES",
+    "EntityNotFound",
     "GlueRegistryNotFound",
     "GlueSettings",
     "build_client",
@@ -26,6 +27,10 @@ __all__ = [
     "http_status",
     "map_error",
 ]
+
+
+class EntityNotFound(Exception):
+    """Glue answered ``EntityNotFoundException`` (the backend turns it into a new subject or an error)."""
 
 AUTH_CODES = frozenset({
     "AccessDeniedException", "AccessDenied", "UnrecognizedClientException", "InvalidSignatureException",
