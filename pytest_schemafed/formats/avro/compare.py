@@ -126,24 +126,27 @@ class Walker:
         issue = check_names(r, w, rloc, wloc)
         if issue is not None:
             found.append(issue)
-        writer_fields = w.by_name
-        for field in r.fields:
-            other = writer_fields.get(field.name)
-            if other is None and field.aliases:
-                for alias in field.aliases:
-                    other = writer_fields.get(alias)
-                    if other is not None:
-                        break
-            if other is None:
-                issue = check_reader_field_default(field, r, rloc, wloc)
-                if issue is not None:
-                    found.append(issue)
-                continue
-            rt = field.type
-            wt = other.type
+        writer_types = w.types
+        extras = r.extras
+        for name, rt in r.types.items():
+            wt = writer_types.get(name)
+            wname = name
+            if wt is None:
+                field = extras.get(name)
+                if field is not None:
+                    for alias in field.aliases:
+                        wt = writer_types.get(alias)
+                        if wt is not None:
+                            wname = alias
+                            break
+                if wt is None:
+                    issue = check_reader_field_default(r.field(name), r, rloc, wloc)
+                    if issue is not None:
+                        found.append(issue)
+                    continue
             if rt is wt:
                 continue
-            self.check(rt, wt, rloc + field.type_at, wloc + other.type_at, found)
+            self.check(rt, wt, rloc + r.type_at(name), wloc + w.type_at(wname), found)
         memo[key] = found
         out.extend(found)
 

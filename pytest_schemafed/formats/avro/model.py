@@ -42,6 +42,7 @@ __all__ = [
     "Record",
     "Union",
     "make_field",
+    "type_pointer",
 ]
 
 _NAME_KEY = re.compile(r'"name"[ \t\n\r]*:[ \t\n\r]*\Z')
@@ -132,10 +133,7 @@ class Field:
     @property
     def type_at(self) -> str:
         """``/fields/<index>/type``."""
-        index = self.index
-        if index >= len(_TYPE_AT):
-            _grow(index)
-        return _TYPE_AT[index]
+        return type_pointer(self.index)
 
 
 class FullField(Field):
@@ -163,15 +161,28 @@ def make_field(
     return Field(name, type_, index)
 
 
+def type_pointer(index: int) -> str:
+    """``/fields/<index>/type``, a shared string."""
+    if index >= len(_TYPE_AT):
+        _grow(index)
+    return _TYPE_AT[index]
+
+
 def _grow(index: int) -> None:
     _AT.extend(f"/fields/{i}" for i in range(len(_AT), index + 64))
     _TYPE_AT.extend(f"/fields/{i}/type" for i in range(len(_TYPE_AT), index + 64))
 
 
 class Record(Named):
-    """A record (or protocol ``error``): ordered fields and a name -> field map."""
+    """A record (or protocol ``error``): its fields by name, in order.
 
-    __slots__ = ("by_name", "fields")
+    ``types`` maps each field's name to its type, in field order (a field's position is
+    its ``index``); ``extras`` holds the fields that have a default or aliases, by name.
+    ``fields`` and ``by_name`` give :class:`Field` objects, built on first use: most
+    fields are plain (a name and a type), and parsing them creates no object at all.
+    """
+
+    __slots__ = ("_by_name", "_fields", "extras", "types")
 
     def __init__(self, name: str, namespace: str, aliases: frozenset[str]) -> None:
         self.kind = "record"
@@ -179,8 +190,42 @@ class Record(Named):
         self.namespace = namespace
         self.fullname = f"{namespace}.{name}" if namespace else name
         self.aliases = aliases
-        self.fields: list[Field] = []
-        self.by_name: dict[str, Field] = {}
+        self.types: dict[str, Node] = {}
+        self.extras: dict[str, Field] = {}
+        self._fields: list[Field] | None = None
+        self._by_name: dict[str, Field] | None = None
+
+    @property
+    def fields(self) -> list[Field]:
+        """The fields in order (built once, after parsing)."""
+        fields = self._fields
+        if fields is None:
+            extras = self.extras
+            fields = self._fields = [
+                extras.get(name) or Field(name, type_, index) for index, (name, type_) in enumerate(self.types.items())
+            ]
+        return fields
+
+    def field(self, name: str) -> Field:
+        """The field called ``name`` (which must exist), without building the others."""
+        field = self.extras.get(name)
+        if field is None:
+            if self._by_name is not None:
+                return self._by_name[name]
+            field = Field(name, self.types[name], list(self.types).index(name))
+        return field
+
+    def type_at(self, name: str) -> str:
+        """``/fields/<index>/type`` of the field called ``name`` (which must exist)."""
+        return type_pointer(list(self.types).index(name))
+
+    @property
+    def by_name(self) -> dict[str, Field]:
+        """Name -> field."""
+        by_name = self._by_name
+        if by_name is None:
+            by_name = self._by_name = {field.name: field for field in self.fields}
+        return by_name
 
 
 class Enum(Named):

@@ -251,8 +251,8 @@ class _Parser:
         fields = data.get("fields")
         if type(fields) is not list:
             raise _Invalid(f'record `{record.fullname}` needs a "fields" list', pointer)
-        by_name = record.by_name
-        out = record.fields
+        types = record.types
+        extras = record.extras
         good = _GOOD_NAMES
         shared = _SHARED
         unions = _UNIONS
@@ -267,7 +267,7 @@ class _Parser:
                 if fname is None:
                     self._field_keys(raw, index, record, pointer)
                 self._check_name(fname, "field name", (pointer, "/fields/", index, "/name"))
-            if fname in by_name:
+            if fname in types:
                 raise _Invalid(
                     f"record `{record.fullname}` has two fields named `{fname}`", (pointer, "/fields/", index, "/name")
                 )
@@ -284,32 +284,35 @@ class _Parser:
                 if ftype is None:
                     if not all(type(b) is str for b in traw):
                         field = self._complex_field(raw, fname, traw, index, record, pointer)
-                        by_name[fname] = field
-                        out.append(field)
+                        types[fname] = field.type
+                        if type(field) is not Field:
+                            extras[fname] = field
                         continue
                     ftype = self._union(traw, space, (pointer, "/fields/", index, "/type"))
             elif tt is dict and (ftype := _simple_object(traw)) is not None:
                 pass
             else:
                 field = self._complex_field(raw, fname, traw, index, record, pointer)
-                by_name[fname] = field
-                out.append(field)
+                types[fname] = field.type
+                if type(field) is not Field:
+                    extras[fname] = field
                 continue
             size = len(raw)
+            types[fname] = ftype
             if size == 2 or (size == 3 and "doc" in raw):  # no default, aliases or order
-                field = Field(fname, ftype, index)
-            elif (
+                continue  # a plain field: its name and type are all there is
+            if (
                 type(ftype) is Union
                 and ftype.branches[0] is null
                 and (size == 3 or (size == 4 and "doc" in raw))
                 and "default" in raw
                 and raw["default"] is None
             ):  # the usual optional field: null first, default null, nothing else
-                field = FullField(fname, ftype, index, True, None, ())
+                extras[fname] = FullField(fname, ftype, index, True, None, ())
             else:
                 field = self._field_rest(raw, fname, ftype, index, record, pointer)
-            by_name[fname] = field
-            out.append(field)
+                if type(field) is not Field:
+                    extras[fname] = field
         return record
 
     def _field_keys(self, raw: Any, index: int, record: Record, pointer: Ptr) -> NoReturn:
@@ -322,7 +325,7 @@ class _Parser:
         if fname is None:
             raise _Invalid(f'field {index} of record `{record.fullname}` needs a "name"', (pointer, "/fields/", index))
         self._check_name(fname, "field name", (pointer, "/fields/", index, "/name"))
-        if fname in record.by_name:
+        if fname in record.types:
             raise _Invalid(
                 f"record `{record.fullname}` has two fields named `{fname}`", (pointer, "/fields/", index, "/name")
             )
@@ -500,8 +503,11 @@ class _Parser:
                 return node
             seen.add(id(node))
             if isinstance(node, Record):
-                for field in node.fields:
-                    field.type = fix(field.type)
+                types = node.types
+                for name, type_ in types.items():
+                    types[name] = fix(type_)
+                for field in node.extras.values():
+                    field.type = types[field.name]
             elif isinstance(node, Array):
                 node.items = fix(node.items)
             elif isinstance(node, Map):

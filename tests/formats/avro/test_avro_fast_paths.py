@@ -169,3 +169,38 @@ def test_optional_field__a_default_other_than_null_is_still_checked(default: Any
     """A null-first union with a non-null default is rejected as before (it must match a branch)."""
     err = _outcome(_record({"name": "a", "type": ["null", "int"], "default": default}))
     assert err[0] == "error" and "the default" in err[1] and err[2] is not None
+
+
+def test_record_fields__built_on_demand_agree_with_names_types_and_extras() -> None:
+    """``fields``, ``by_name``, ``field()`` and ``type_at()`` describe the same fields, in order."""
+    text = _record(
+        {"name": "a", "type": "int"},
+        {"name": "b", "type": ["null", "string"], "default": None},
+        {"name": "c", "type": "long", "aliases": ["cc"]},
+        {"name": "d", "type": {"type": "enum", "name": "E", "symbols": ["X"]}, "default": "X"},
+        {"name": "e", "type": {"type": "array", "items": "E"}},
+    )
+    root = FMT.parse(text).root
+    assert isinstance(root, Record)
+    assert [f.name for f in root.fields] == list(root.types) == ["a", "b", "c", "d", "e"]
+    for index, field in enumerate(root.fields):
+        assert field.index == index and field.type is root.types[field.name]
+        assert root.by_name[field.name] is field
+        assert root.type_at(field.name) == field.type_at == f"/fields/{index}/type"
+        assert _field(root.field(field.name), set()) == _field(field, set())
+    assert [f.name for f in root.fields if f.has_default or f.aliases] == sorted(root.extras) == ["b", "c", "d"]
+
+
+def test_record_fields__forward_references_resolve_in_plain_and_extra_fields() -> None:
+    """A type used before its definition is resolved in fields with and without a default."""
+    text = _record(
+        {"name": "a", "type": "n.Later"},
+        {"name": "b", "type": ["null", "n.Later"], "default": None},
+        {"name": "c", "type": {"type": "record", "name": "Later", "fields": []}},
+    )
+    root = FMT.parse(text).root
+    assert isinstance(root, Record)
+    later = root.types["c"]
+    assert root.types["a"] is later and root.by_name["a"].type is later
+    assert root.extras["b"].type is root.types["b"]
+    assert root.types["b"].branches[1] is later  # type: ignore[attr-defined]
