@@ -61,6 +61,7 @@ _ARRAYS: dict[str, Array] = {kind: Array(node) for kind, node in _SHARED.items()
 _MAPS: dict[str, Map] = {kind: Map(node) for kind, node in _SHARED.items()}
 _UNIONS: dict[tuple[Any, ...], Union] = {}
 _LOGICAL: dict[tuple[str, str], Primitive] = {}  # (kind, logicalType) -> one shared node
+_PARSED_AGAIN = "enum"  # a field of this type object is parsed in every text, never remembered
 _GOOD_NAMES: set[str] = set()  # names already validated (names repeat across files)
 _GOOD_SPACES: set[str] = set()  # namespaces already validated
 
@@ -261,9 +262,10 @@ class _Parser:
             try:
                 fname = raw["name"]
                 traw = raw["type"]
-            except (KeyError, TypeError):  # not an object, or no name or type
+                known = fname in good  # only valid names (strings) are in ``good``
+            except (KeyError, TypeError):  # not an object, no name or type, or an unhashable name
                 self._field_keys(raw, index, record, pointer)
-            if type(fname) is not str or fname not in good:
+            if not known:
                 if fname is None:
                     self._field_keys(raw, index, record, pointer)
                 self._check_name(fname, "field name", (pointer, "/fields/", index, "/name"))
@@ -335,6 +337,9 @@ class _Parser:
         self, raw: dict[str, Any], fname: str, traw: Any, index: int, record: Record, pointer: Ptr
     ) -> Field:
         """A field whose type is an object or a union: reused when seen before, else parsed and remembered."""
+        if type(traw) is dict and traw.get("type") == _PARSED_AGAIN:  # costs less than remembering it
+            enum = self._enum(traw, record.namespace, (pointer, "/fields/", index, "/type"))
+            return self._field_rest(raw, fname, enum, index, record, pointer)
         key = (record.fullname, fname)
         bucket = ENTRIES.get(key)
         if bucket is not None:

@@ -26,6 +26,8 @@ FAST_TYPES: list[Any] = [
     {"type": "array", "items": "float"},
     {"type": "array", "items": "string", "doc": "extra keys are ignored"},
     {"type": "map", "values": "boolean"},
+    {"type": "enum", "name": "E", "symbols": ["A", "B"]},
+    {"type": "enum", "name": "x.E", "symbols": ["A", "B"], "default": "B", "aliases": ["F"], "doc": "d"},
 ]
 
 #: bad field types that look like fast ones: each must still fail with the general path's message
@@ -41,6 +43,12 @@ BAD_TYPES: list[Any] = [
     {"type": 7},
     {"type": None},
     {"logicalType": "date"},
+    {"type": "enum", "name": "E", "symbols": ["A", "A"]},
+    {"type": "enum", "name": "1E", "symbols": ["A"]},
+    {"type": "enum", "symbols": ["A"]},
+    {"type": "enum", "name": "E", "symbols": ["A"], "default": "B"},
+    {"type": "enum", "name": "E", "symbols": "A"},
+    {"type": "enum", "name": "n.R", "symbols": ["A"]},
     ["null", "null"],
     ["null", "nosuch"],
     ["null", ["int"]],
@@ -83,6 +91,7 @@ def _record(*fields: dict[str, Any]) -> str:
 def _general(monkeypatch: pytest.MonkeyPatch) -> None:
     """Turn the fast paths off: every field type goes through the general node parser."""
     monkeypatch.setattr(parse, "_simple_object", lambda data: None)
+    monkeypatch.setattr(parse, "_PARSED_AGAIN", "")
 
 
 def _outcome(text: str) -> Any:
@@ -98,14 +107,15 @@ def test_fast_field_type__same_model_as_the_general_path(ftype: Any, monkeypatch
     """A field of a common type parses to the same model with and without the fast path."""
     nullable = isinstance(ftype, list) and ftype[0] == "null"
     extra = {"default": None} if nullable else {"aliases": ["bb"], "order": "descending"}
-    text = _record({"name": "a", "type": ftype}, {"name": "b", "type": ftype, "doc": "d", **extra})
+    other = {**ftype, "name": ftype["name"] + "2"} if isinstance(ftype, dict) and "name" in ftype else ftype
+    text = _record({"name": "a", "type": ftype}, {"name": "b", "type": other, "doc": "d", **extra})
     fast = _outcome(text)
     _general(monkeypatch)
     assert fast == _outcome(text)
     assert fast[0] == "record"
 
 
-@pytest.mark.parametrize("ftype", FAST_TYPES, ids=json.dumps)
+@pytest.mark.parametrize("ftype", [t for t in FAST_TYPES if "name" not in t], ids=json.dumps)
 def test_fast_field_type__same_node_as_the_type_parsed_alone(ftype: Any) -> None:
     """The field's type is the very node the same JSON parses to as a whole schema."""
     field_type = FMT.parse(_record({"name": "a", "type": ftype})).root.fields[0].type  # type: ignore[attr-defined]
@@ -204,3 +214,18 @@ def test_record_fields__forward_references_resolve_in_plain_and_extra_fields() -
     assert root.types["a"] is later and root.by_name["a"].type is later
     assert root.extras["b"].type is root.types["b"]
     assert root.types["b"].branches[1] is later  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", [None, 3, "1a", "a-b", ["a"], {"a": 1}, True, "", "a.b"], ids=json.dumps)
+def test_field_name__bad_names_fail_with_the_name_message_and_line(name: Any) -> None:
+    """A field name that is not a valid Avro name is rejected with a message and the name's line."""
+    err = _outcome(_record({"name": "ok", "type": "int"}, {"name": name, "type": "int"}))
+    assert err[0] == "error" and err[2] is not None
+    expected = 'needs a "name"' if name is None else "is not a valid Avro name"
+    assert expected in err[1]
+
+
+def test_field_name__a_repeated_name_is_rejected_once_known() -> None:
+    """A field name already validated (cached) is still rejected when it repeats in one record."""
+    err = _outcome(_record({"name": "same", "type": "int"}, {"name": "same", "type": "string"}))
+    assert err[0] == "error" and "two fields named `same`" in err[1] and err[2] == 11
