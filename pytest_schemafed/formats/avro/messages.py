@@ -44,9 +44,9 @@ def describe_location(root: Node, location: str) -> str:
         token = tokens[i]
         if token == "fields" and isinstance(node, Record) and i + 1 < len(tokens):
             index = int(tokens[i + 1]) if tokens[i + 1].isdigit() else -1
-            if not 0 <= index < len(node.fields):
+            if not 0 <= index < len(node.types):
                 break
-            owner, field, extra = node, node.fields[index], []
+            owner, field, extra = node, node.field_at(index), []
             node = None
             i += 2
             if i < len(tokens) and tokens[i] == "type":

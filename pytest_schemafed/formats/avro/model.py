@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import islice
 from typing import Any, TypeVar
 
 from ...formats.base import ParsedSchema
@@ -214,6 +215,13 @@ class Record(Named):
                 return self._by_name[name]
             field = Field(name, self.types[name], list(self.types).index(name))
         return field
+
+    def field_at(self, index: int) -> Field:
+        """The field at position ``index`` (which must exist), without building the others."""
+        if self._fields is not None:
+            return self._fields[index]
+        name = next(islice(self.types, index, None))
+        return self.extras.get(name) or Field(name, self.types[name], index)
 
     def type_at(self, name: str) -> str:
         """``/fields/<index>/type`` of the field called ``name`` (which must exist)."""

@@ -182,7 +182,7 @@ def test_optional_field__a_default_other_than_null_is_still_checked(default: Any
 
 
 def test_record_fields__built_on_demand_agree_with_names_types_and_extras() -> None:
-    """``fields``, ``by_name``, ``field()`` and ``type_at()`` describe the same fields, in order."""
+    """``fields``, ``by_name``, ``field()``, ``field_at()`` and ``type_at()`` describe the same fields, in order."""
     text = _record(
         {"name": "a", "type": "int"},
         {"name": "b", "type": ["null", "string"], "default": None},
@@ -192,7 +192,9 @@ def test_record_fields__built_on_demand_agree_with_names_types_and_extras() -> N
     )
     root = FMT.parse(text).root
     assert isinstance(root, Record)
+    alone = [_field(root.field_at(i), set()) for i in range(len(root.types))]
     assert [f.name for f in root.fields] == list(root.types) == ["a", "b", "c", "d", "e"]
+    assert alone == [_field(f, set()) for f in root.fields]
     for index, field in enumerate(root.fields):
         assert field.index == index and field.type is root.types[field.name]
         assert root.by_name[field.name] is field
