@@ -285,19 +285,17 @@ class _Parser:
                     ftype = None
                 if ftype is None:
                     if not all(type(b) is str for b in traw):
-                        field = self._complex_field(raw, fname, traw, index, record, pointer)
-                        types[fname] = field.type
-                        if type(field) is not Field:
-                            extras[fname] = field
+                        types[fname], extra = self._complex_field(raw, fname, traw, index, record, pointer)
+                        if extra is not None:
+                            extras[fname] = extra
                         continue
                     ftype = self._union(traw, space, (pointer, "/fields/", index, "/type"))
             elif tt is dict and (ftype := _simple_object(traw)) is not None:
                 pass
             else:
-                field = self._complex_field(raw, fname, traw, index, record, pointer)
-                types[fname] = field.type
-                if type(field) is not Field:
-                    extras[fname] = field
+                types[fname], extra = self._complex_field(raw, fname, traw, index, record, pointer)
+                if extra is not None:
+                    extras[fname] = extra
                 continue
             size = len(raw)
             types[fname] = ftype
@@ -335,11 +333,18 @@ class _Parser:
 
     def _complex_field(
         self, raw: dict[str, Any], fname: str, traw: Any, index: int, record: Record, pointer: Ptr
-    ) -> Field:
-        """A field whose type is an object or a union: reused when seen before, else parsed and remembered."""
-        if type(traw) is dict and traw.get("type") == _PARSED_AGAIN:  # costs less than remembering it
+    ) -> tuple[Node, Field | None]:
+        """The type of a field whose type is an object or a union, and the field if it has a
+        default or aliases: reused when seen before, else parsed and remembered."""
+        kind = traw.get("type") if type(traw) is dict else None
+        size = len(raw)
+        plain = size == 2 or (size == 3 and "doc" in raw)  # no default, aliases or order
+        if kind == _PARSED_AGAIN:  # costs less than remembering it
             enum = self._enum(traw, record.namespace, (pointer, "/fields/", index, "/type"))
-            return self._field_rest(raw, fname, enum, index, record, pointer)
+            if plain:
+                return enum, None
+            field = self._field_rest(raw, fname, enum, index, record, pointer)
+            return enum, (field if type(field) is not Field else None)
         key = (record.fullname, fname)
         bucket = ENTRIES.get(key)
         if bucket is not None:
@@ -353,8 +358,16 @@ class _Parser:
         unresolved = self.unresolved
         floor = self.floor
         self.floor = _FAR
-        ftype = self.node(traw, record.namespace, (pointer, "/fields/", index, "/type"))
-        field = self._field_rest(raw, fname, ftype, index, record, pointer)
+        if kind == "record":
+            ftype: Node = self._record(traw, record.namespace, (pointer, "/fields/", index, "/type"))
+        else:
+            ftype = self.node(traw, record.namespace, (pointer, "/fields/", index, "/type"))
+        if plain:
+            extra: Field | None = None
+        else:
+            extra = self._field_rest(raw, fname, ftype, index, record, pointer)
+            if type(extra) is Field:
+                extra = None
         inside = self.floor
         self.floor = min(floor, inside)
         if inside >= first and self.unresolved == unresolved:
@@ -363,13 +376,17 @@ class _Parser:
             if exact is not None or not used:
                 names = tuple(self.defined[first:])
                 nodes = tuple(map(self.names.__getitem__, names))
-                self.fresh.append(
-                    (key, Entry(raw, exact, used, ftype, field.has_default, field.default, field.aliases, names, nodes))
-                )
-        return field
+                if extra is None:
+                    entry = Entry(raw, exact, used, ftype, False, None, (), names, nodes)
+                else:
+                    has, default, aliases = extra.has_default, extra.default, extra.aliases
+                    entry = Entry(raw, exact, used, ftype, has, default, aliases, names, nodes)
+                self.fresh.append((key, entry))
+        return ftype, extra
 
-    def _reuse(self, entry: Entry, fname: str, index: int) -> Field:
-        """The remembered field at ``index``; its named types are defined here too."""
+    def _reuse(self, entry: Entry, fname: str, index: int) -> tuple[Node, Field | None]:
+        """The remembered field's type (and the field, if it has a default or aliases) at
+        ``index``; its named types are defined here too."""
         names = self.names
         defined = self.defined
         order = self.order
@@ -379,8 +396,8 @@ class _Parser:
             defined.append(full)
         self.numeric += entry.numeric
         if entry.has_default or entry.aliases:
-            return FullField(fname, entry.type, index, entry.has_default, entry.default, entry.aliases)
-        return Field(fname, entry.type, index)
+            return entry.type, FullField(fname, entry.type, index, entry.has_default, entry.default, entry.aliases)
+        return entry.type, None
 
     def _field_rest(
         self, raw: dict[str, Any], fname: str, ftype: Node, index: int, record: Record, pointer: Ptr

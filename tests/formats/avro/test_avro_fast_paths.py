@@ -231,3 +231,34 @@ def test_field_name__a_repeated_name_is_rejected_once_known() -> None:
     """A field name already validated (cached) is still rejected when it repeats in one record."""
     err = _outcome(_record({"name": "same", "type": "int"}, {"name": "same", "type": "string"}))
     assert err[0] == "error" and "two fields named `same`" in err[1] and err[2] == 11
+
+
+_INNER = {"type": "record", "name": "Inner", "fields": [{"name": "x", "type": "int"}]}
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {},
+        {"doc": "d"},
+        {"order": "ignore"},
+        {"aliases": ["old"]},
+        {"default": {"x": 1}},
+        {"default": {"x": 1}, "doc": "d"},
+    ],
+    ids=json.dumps,
+)
+def test_complex_field__parsed_and_reused_fields_give_the_same_model(extra: dict[str, Any]) -> None:
+    """A record-typed field parses to the same model the first time and when reused from memory."""
+    text = _record({"name": "a", "type": _INNER, **extra}, {"name": "b", "type": "int"})
+    first = _outcome(text)  # clears the memory first
+    again = dump(FMT.parse(text).root)  # the field is reused
+    assert first == again
+    assert first[3][0][2:5] == ["default" in extra, extra.get("default"), extra.get("aliases", [])]
+
+
+@pytest.mark.parametrize("kind", ["record", "error"])
+def test_complex_field__a_bad_default_of_a_record_field_is_reported(kind: str) -> None:
+    """A record-typed field whose default lacks a field is rejected with the default's line."""
+    err = _outcome(_record({"name": "a", "type": {**_INNER, "type": kind}, "default": {"y": 1}}))
+    assert err[0] == "error" and "the default" in err[1] and err[2] is not None
