@@ -23,7 +23,7 @@ from ...model import Finding
 from ..base import Format, ParsedSchema, Rule, Side
 from .compare import find_issues
 from .messages import render
-from .model import AvroSchema, Named
+from .model import AvroSchema, Named, Record
 from .parse import parse_avro
 from .rules import READER_FIELD_MISSING_DEFAULT_VALUE, RULES, RULES_BY_ID
 
@@ -34,6 +34,15 @@ def _is_field(path: str) -> bool:
     """True for ``.../fields/<n>``: such findings are placed on the field's ``"name"`` line."""
     head, _, last = path.rpartition("/")
     return last.isdigit() and head.endswith("/fields")
+
+
+def _locate_top_field_type(schema: AvroSchema, path: str) -> tuple[int, int] | None:
+    """(line, column) of ``/fields/<n>/type`` in a top-level record, found by the field's name."""
+    head, _, index = path[:-5].rpartition("/")
+    root = schema.root
+    if head == "/fields" and index.isdigit() and isinstance(root, Record) and int(index) < len(root.types):
+        return schema.locate_field_type(path[:-5], root.field_at(int(index)).name)
+    return schema.locate(path)
 
 
 class AvroFormat(Format):
@@ -67,7 +76,7 @@ class AvroFormat(Format):
             rule, rloc, wloc, _ = issue
             path = (rloc if local == "reader" else wloc) or "/"
             if not _is_field(path):
-                hit = side.locate(path)
+                hit = _locate_top_field_type(side, path) if path.endswith("/type") else side.locate(path)
             elif rule == READER_FIELD_MISSING_DEFAULT_VALUE and local == "reader":
                 hit = side.locate_field_name(path, str(issue[3][0]))
             else:

@@ -47,6 +47,8 @@ __all__ = [
 ]
 
 _NAME_KEY = re.compile(r'"name"[ \t\n\r]*:[ \t\n\r]*\Z')
+_TYPE_KEY = re.compile(r'"type"[ \t\n\r]*:')
+_BRACKET = re.compile(r"[{}\[\]]")
 _AT: list[str] = []  # "/fields/<i>", shared by every field at position i
 _TYPE_AT: list[str] = []
 PRIMITIVE_KINDS = frozenset({"null", "boolean", "int", "long", "float", "double", "bytes", "string"})
@@ -350,3 +352,21 @@ class AvroSchema(ParsedSchema):
                 offset = key.start()
                 return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
         return self.locate(field_path + "/name")
+
+    def locate_field_type(self, field_path: str, name: str) -> tuple[int, int] | None:
+        """(line, column) of the ``"type"`` key of the field at ``field_path`` (named ``name``).
+
+        Shortcut as for :meth:`locate_field_name`: from the field's unique name, the next
+        ``"type"`` key with no bracket in between is the same object's.
+        """
+        text = self.text
+        quoted = f'"{name}"'
+        if "\\" not in text and text.count(quoted) == 1:
+            at = text.index(quoted)
+            end = at + len(quoted)
+            if _NAME_KEY.search(text, max(0, at - 256), at) is not None:
+                key = _TYPE_KEY.search(text, end)
+                if key is not None and _BRACKET.search(text, end, key.start()) is None:
+                    offset = key.start()
+                    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+        return self.locate(field_path + "/type")

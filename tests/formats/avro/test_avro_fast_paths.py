@@ -262,3 +262,40 @@ def test_complex_field__a_bad_default_of_a_record_field_is_reported(kind: str) -
     """A record-typed field whose default lacks a field is rejected with the default's line."""
     err = _outcome(_record({"name": "a", "type": {**_INNER, "type": kind}, "default": {"y": 1}}))
     assert err[0] == "error" and "the default" in err[1] and err[2] is not None
+
+
+_TRICKY_FIELDS: list[dict[str, Any]] = [
+    {"name": "plain", "type": "int"},
+    {"type": "string", "name": "type_first"},
+    {"name": "with_doc", "doc": "braces {here} and [there]", "type": "long"},
+    {"name": "aliased", "aliases": ["x", "y"], "type": ["null", "int"], "default": None},
+    {"name": "repeated", "doc": "repeated", "type": "int"},
+    {"name": "nested", "type": {"type": "record", "name": "In", "fields": [{"name": "deep", "type": "int"}]}},
+    {"name": "after", "default": {"type": 1}, "type": {"type": "map", "values": "int"}},
+    {"name": "esc", "doc": 'a "quoted" word', "type": "int"},
+]
+
+
+@pytest.mark.parametrize("indent", [None, 2, 4])
+@pytest.mark.parametrize("escaped", [False, True])
+def test_locate_field_type__the_shortcut_agrees_with_the_json_walk(indent: int | None, escaped: bool) -> None:
+    """The ``"type"`` key found from a field's unique name is where the JSON walk finds it."""
+    from pytest_schemafed.formats.jsonpos import JsonPositions
+
+    fields = [f for f in _TRICKY_FIELDS if escaped or f["name"] != "esc"]
+    text = json.dumps({"type": "record", "name": "R", "fields": fields}, indent=indent)
+    schema = FMT.parse(text)
+    walk = JsonPositions(text)
+    for index, field in enumerate(fields):
+        expected = walk.locate(f"/fields/{index}/type")
+        assert schema.locate_field_type(f"/fields/{index}", field["name"]) == expected, field["name"]
+        assert expected is not None
+
+
+def test_locate_field_type__a_type_mismatch_points_at_the_type_key() -> None:
+    """A changed top-level field type is reported on the line of that field's ``"type"`` key."""
+    old = _record({"name": "a", "doc": "{a}", "type": "int"}, {"name": "b", "type": "string"})
+    new = _record({"name": "a", "doc": "{a}", "type": "int"}, {"name": "b", "type": "boolean"})
+    clear()
+    findings = FMT.compare(FMT.parse(new), FMT.parse(old), local="reader")
+    assert [(f.rule, f.path, f.line, f.column) for f in findings] == [("TYPE_MISMATCH", "/fields/1/type", 13, 7)]
