@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..errors import SubjectNotFound
+from ..errors import ConfigError, SubjectNotFound
 from ..model import Check, History, Level, Verdict
 
 if TYPE_CHECKING:
@@ -97,6 +97,19 @@ class Backend(ABC):
     def __init__(self, spec: BackendSpec, context: RunContext) -> None:
         self.spec = spec
         self.context = context
+        if spec.options.get("max_in_flight"):
+            self.max_in_flight = int(spec.options["max_in_flight"])
+
+    def require_url(self, hint: str = "http(s)://host[:port][/path]") -> str:
+        """The ``url`` option without a trailing slash.
+
+        :raises ConfigError: naming the key and ``hint`` when it is missing or not http(s).
+        """
+        url = self.spec.options.get("url")
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            raise ConfigError(f"expected url: {hint}", source=self.spec.source or None,
+                              key=f"registries[{self.spec.id}].url")
+        return url.rstrip("/")
 
     @property
     def id(self) -> str:

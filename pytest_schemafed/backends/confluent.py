@@ -31,7 +31,7 @@ from urllib.parse import quote
 
 import httpx
 
-from ..errors import BackendError, BackendProtocolError, ConfigError, SchemafedError, SubjectNotFound
+from ..errors import BackendError, BackendProtocolError, SchemafedError, SubjectNotFound
 from ..model import Check, History, HistoryVersion, Level, Outcome, RemoteVerdict, Verdict
 from .base import Backend, BackendSpec, Judge, Option, RunContext
 from .confluent_admin import ConfluentAdmin
@@ -85,12 +85,7 @@ class ConfluentBackend(ConfluentAdmin, Backend):
     ) -> None:
         super().__init__(spec, context)
         opts = spec.options
-        url = opts.get("url")
-        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-            raise ConfigError("expected url: http(s)://host[:port][/path]", source=spec.source or None,
-                              key=f"registries[{spec.id}].url")
-        self.url = url.rstrip("/")
-        self.max_in_flight = int(opts.get("max_in_flight") or 8)
+        self.url = self.require_url()
         self.normalize = bool(opts.get("normalize", False))
         self.schema_context = str(opts.get("context") or "").strip(":.")
         self.subject_map: Mapping[str, str] = dict(opts.get("subjects") or {})

@@ -116,12 +116,7 @@ class UnityCatalogBackend(Backend):
     ) -> None:
         super().__init__(spec, context)
         opts = spec.options
-        url = opts.get("url")
-        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-            raise ConfigError("expected url: https://<workspace host> (or the OSS server's http(s)://host:port)",
-                              source=spec.source or None, key=f"registries[{spec.id}].url")
-        self.url = url.rstrip("/")
-        self.max_in_flight = int(opts.get("max_in_flight") or 8)
+        self.url = self.require_url("https://<workspace host> (or the OSS server's http(s)://host:port)")
         tables = opts.get("tables")
         self.table_map: dict[str, str] = {str(k): str(v) for k, v in tables.items()} \
             if isinstance(tables, Mapping) else {}
