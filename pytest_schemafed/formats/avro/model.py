@@ -29,6 +29,7 @@ except ImportError:  # pragma: no cover - only a mypyc build needs it
         return lambda cls: cls
 
 __all__ = [
+    "OPTIONAL",
     "PRIMITIVE_KINDS",
     "Array",
     "AvroSchema",
@@ -155,6 +156,10 @@ class FullField(Field):
         self.aliases = aliases
 
 
+#: stands in :attr:`Record.extras` for every usual optional field (null first, default null)
+OPTIONAL = FullField("", Node("null"), -1, True, None, ())
+
+
 def make_field(
     name: str, type_: Node, index: int, has_default: bool, default: Any, aliases: tuple[str, ...]
 ) -> Field:
@@ -180,7 +185,8 @@ class Record(Named):
     """A record (or protocol ``error``): its fields by name, in order.
 
     ``types`` maps each field's name to its type, in field order (a field's position is
-    its ``index``); ``extras`` holds the fields that have a default or aliases, by name.
+    its ``index``); ``extras`` holds the fields that have a default or aliases, by name
+    (the usual optional field, null first with default null, as the shared :data:`OPTIONAL`).
     ``fields`` and ``by_name`` give :class:`Field` objects, built on first use: most
     fields are plain (a name and a type), and parsing them creates no object at all.
     """
@@ -203,27 +209,30 @@ class Record(Named):
         """The fields in order (built once, after parsing)."""
         fields = self._fields
         if fields is None:
-            extras = self.extras
-            fields = self._fields = [
-                extras.get(name) or Field(name, type_, index) for index, (name, type_) in enumerate(self.types.items())
-            ]
+            make = self._make
+            fields = self._fields = [make(name, type_, index) for index, (name, type_) in enumerate(self.types.items())]
         return fields
 
     def field(self, name: str) -> Field:
         """The field called ``name`` (which must exist), without building the others."""
-        field = self.extras.get(name)
-        if field is None:
-            if self._by_name is not None:
-                return self._by_name[name]
-            field = Field(name, self.types[name], list(self.types).index(name))
-        return field
+        if self._by_name is not None:
+            return self._by_name[name]
+        return self._make(name, self.types[name], list(self.types).index(name))
 
     def field_at(self, index: int) -> Field:
         """The field at position ``index`` (which must exist), without building the others."""
         if self._fields is not None:
             return self._fields[index]
         name = next(islice(self.types, index, None))
-        return self.extras.get(name) or Field(name, self.types[name], index)
+        return self._make(name, self.types[name], index)
+
+    def _make(self, name: str, type_: Node, index: int) -> Field:
+        extra = self.extras.get(name)
+        if extra is None:
+            return Field(name, type_, index)
+        if extra is OPTIONAL:
+            return FullField(name, type_, index, True, None, ())
+        return extra
 
     def type_at(self, name: str) -> str:
         """``/fields/<index>/type`` of the field called ``name`` (which must exist)."""

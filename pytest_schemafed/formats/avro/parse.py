@@ -25,6 +25,7 @@ from ...errors import SchemaParseError
 from ..jsonpos import JsonPositions
 from .defaults import quick_default, valid_default
 from .model import (
+    OPTIONAL,
     PRIMITIVE_KINDS,
     Array,
     AvroSchema,
@@ -308,7 +309,7 @@ class _Parser:
                 and "default" in raw
                 and raw["default"] is None
             ):  # the usual optional field: null first, default null, nothing else
-                extras[fname] = FullField(fname, ftype, index, True, None, ())
+                extras[fname] = OPTIONAL
             else:
                 field = self._field_rest(raw, fname, ftype, index, record, pointer)
                 if type(field) is not Field:
@@ -528,8 +529,9 @@ class _Parser:
                 types = node.types
                 for name, type_ in types.items():
                     types[name] = fix(type_)
-                for field in node.extras.values():
-                    field.type = types[field.name]
+                for name, field in node.extras.items():
+                    if field is not OPTIONAL:
+                        field.type = types[name]
             elif isinstance(node, Array):
                 node.items = fix(node.items)
             elif isinstance(node, Map):

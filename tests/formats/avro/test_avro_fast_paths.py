@@ -214,7 +214,7 @@ def test_record_fields__forward_references_resolve_in_plain_and_extra_fields() -
     assert isinstance(root, Record)
     later = root.types["c"]
     assert root.types["a"] is later and root.by_name["a"].type is later
-    assert root.extras["b"].type is root.types["b"]
+    assert root.by_name["b"].type is root.types["b"] and root.by_name["b"].has_default
     assert root.types["b"].branches[1] is later  # type: ignore[attr-defined]
 
 
