@@ -11,8 +11,8 @@ collector for a whole batch of checks, so the timed run does too (also printed: 
 with the collector running, as a plain caller of the engine would see it). Apache's
 checker runs as its users run it (pausing the collector changes it by ~1%).
 Callgrind, 200 pairs, teardown excluded (deterministic, unlike wall time on a shared
-machine): Apache ~3330M instructions; ours 318M with the collector paused (10.5x),
-332M running (10.0x); orjson decoding alone is ~95M of ours. Wall time on a busy 2-core
+machine): Apache ~3330M instructions; ours 311M with the collector paused (10.7x),
+323M running (10.3x); orjson decoding alone is ~95M of ours. Wall time on a busy 2-core
 machine reads ~7-10x. Compiling the engine with mypyc (no source change:
 ``mypyc pytest_schemafed/formats/avro/{parse,model,defaults,compare,reuse}.py``) measured
 ~9.5x wall before the current fast paths (not measured since).
