@@ -96,10 +96,19 @@ BENCHES = {"avro": bench_avro, "gate": bench_gate, "json": bench_json, "protobuf
            "confluent": bench_confluent, "uc": bench_uc}
 
 
+def compile_package() -> None:
+    """Byte-compile the package, as `pip install` does: an editable checkout run with
+    PYTHONDONTWRITEBYTECODE would otherwise compile every module at every start."""
+    import compileall
+
+    compileall.compile_dir(str(Path(__file__).resolve().parent.parent / "pytest_schemafed"), quiet=1)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", default=",".join(BENCHES), help="comma-separated subset")
     args = parser.parse_args()
+    compile_package()
     check_generator()
     for name in args.only.split(","):
         BENCHES[name.strip()]()
