@@ -39,9 +39,12 @@ def check_generator() -> None:
 
 def bench_avro() -> None:
     pairs = corpus("avro")
-    r = alternate({"ours": lambda: avro_bench.time_ours(pairs), "apache": lambda: avro_bench.time_apache(pairs)})
-    print(f"[issue 2] avro engine, 1000 pairs parse+check: ours {r['ours']:.3f}s, Apache Avro (Python) "
-          f"{r['apache']:.3f}s: {r['apache'] / r['ours']:.1f}x faster (target >= 10x)")
+    r = alternate({"ours": lambda: avro_bench.time_ours(pairs),
+                   "ours_gc": lambda: avro_bench.time_ours(pairs, pause_gc=False),
+                   "apache": lambda: avro_bench.time_apache(pairs)})
+    print(f"[issue 2] avro engine, 1000 pairs parse+check: ours {r['ours']:.3f}s (GC paused, as the gate runs "
+          f"it), Apache Avro (Python) {r['apache']:.3f}s: {r['apache'] / r['ours']:.1f}x faster (target >= 10x); "
+          f"with the GC running {r['ours_gc']:.3f}s: {r['apache'] / r['ours_gc']:.1f}x")
 
 
 def bench_gate() -> None:
