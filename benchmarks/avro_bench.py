@@ -28,13 +28,14 @@ import sys
 import time
 from pathlib import Path
 
-Pairs = list[tuple[str, str, str]]
+from benchmarks import common
+
+Pairs = common.Pairs
 
 
 def load_pairs(corpus_dir: Path | str) -> Pairs:
-    """(name, old text, new text) for every schema of a generated Avro corpus."""
-    base = Path(corpus_dir)
-    return [(p.stem, p.read_text(), (base / "new" / p.name).read_text()) for p in sorted((base / "old").glob("*.avsc"))]
+    """(name, old text, new text) for every schema of the generated corpus."""
+    return common.load_pairs(corpus_dir, "avsc")
 
 
 def verdicts_ours(pairs: Pairs) -> dict[str, bool]:

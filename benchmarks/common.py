@@ -45,6 +45,29 @@ def wall(
     return time.perf_counter() - start, done
 
 
+Pairs = list[tuple[str, str, str]]
+
+
+def load_pairs(corpus_dir: Path | str, ext: str) -> Pairs:
+    """(name, old text, new text) for every schema of a generated corpus with files ``*.<ext>``."""
+    base = Path(corpus_dir)
+    old_files = sorted((base / "old").glob(f"*.{ext}"))
+    return [(p.stem, p.read_text(), (base / "new" / p.name).read_text()) for p in old_files]
+
+
+def backward_verdicts(format_name: str, pairs: Pairs) -> dict[str, bool]:
+    """BACKWARD verdicts of one of our engines, parse included: reader = new, writer = old."""
+    from pytest_schemafed.registry import default_registry
+
+    fmt = default_registry().format(format_name)
+    out: dict[str, bool] = {}
+    for name, old, new in pairs:
+        reader = fmt.parse(new, path=f"new/{name}")
+        writer = fmt.parse(old, path=f"old/{name}")
+        out[name] = not fmt.compare(reader, writer, local="reader")
+    return out
+
+
 def breaking_names(corpus_dir: Path) -> set[str]:
     """Names whose edit breaks BACKWARD according to edits.tsv."""
     rows = (corpus_dir / "edits.tsv").read_text().splitlines()[1:]
