@@ -40,15 +40,7 @@ def load_pairs(corpus_dir: Path | str) -> Pairs:
 
 def verdicts_ours(pairs: Pairs) -> dict[str, bool]:
     """BACKWARD verdicts of our engine: reader = new, writer = old (parse included)."""
-    from pytest_schemafed.formats.avro import AvroFormat
-
-    fmt = AvroFormat()
-    out: dict[str, bool] = {}
-    for name, old, new in pairs:
-        reader = fmt.parse(new)
-        writer = fmt.parse(old)
-        out[name] = not fmt.compare(reader, writer, local="reader")
-    return out
+    return common.backward_verdicts("avro", pairs)
 
 
 def verdicts_apache(pairs: Pairs) -> dict[str, bool]:

@@ -29,16 +29,8 @@ def load_pairs(corpus_dir: Path | str) -> Pairs:
 
 
 def verdicts_ours(pairs: Pairs) -> dict[str, bool]:
-    """BACKWARD verdicts of our JSON Schema engine: reader = new, writer = old (parse included)."""
-    from pytest_schemafed.formats.jsonschema import JsonSchemaFormat
-
-    fmt = JsonSchemaFormat()
-    out: dict[str, bool] = {}
-    for name, old, new in pairs:
-        reader = fmt.parse(new)
-        writer = fmt.parse(old)
-        out[name] = not fmt.compare(reader, writer, local="reader")
-    return out
+    """BACKWARD verdicts of our engine: reader = new, writer = old (parse included)."""
+    return common.backward_verdicts("json", pairs)
 
 
 def _timed(pairs: Pairs) -> float:

@@ -34,16 +34,8 @@ def load_pairs(corpus_dir: Path | str) -> Pairs:
 
 
 def verdicts_ours(pairs: Pairs) -> dict[str, bool]:
-    """BACKWARD verdicts of our engine, parse included: reader = new, writer = old."""
-    from pytest_schemafed.formats.protobuf import ProtobufFormat
-
-    fmt = ProtobufFormat()
-    out: dict[str, bool] = {}
-    for name, old, new in pairs:
-        reader = fmt.parse(new, path=f"new/{name}.proto")
-        writer = fmt.parse(old, path=f"old/{name}.proto")
-        out[name] = not fmt.compare(reader, writer, local="reader")
-    return out
+    """BACKWARD verdicts of our engine: reader = new, writer = old (parse included)."""
+    return common.backward_verdicts("protobuf", pairs)
 
 
 def label_mismatches(corpus_dir: Path | str, verdicts: dict[str, bool]) -> list[str]:
