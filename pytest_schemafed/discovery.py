@@ -6,6 +6,8 @@ the parsed form.
 
 from __future__ import annotations
 
+import functools
+import os
 import string
 from pathlib import Path
 
@@ -14,17 +16,41 @@ from .errors import SchemaParseError
 from .model import SchemaSource
 from .registry import Registry
 
-__all__ = ["ensure_parsed", "ensure_read", "find_format", "import_roots", "load_source", "relpath_of", "render_subject"]
+__all__ = [
+    "ensure_parsed", "ensure_read", "find_format", "import_roots", "load_source", "relative_posix", "relpath_of",
+    "render_subject",
+]
 
 _FIELDS = frozenset({"stem", "dir", "name", "path", "format"})
 
 
-def relpath_of(path: Path, base: Path) -> str:
-    """``path`` relative to ``base`` with ``/`` separators (or the absolute path if outside)."""
-    try:
+def relative_posix(path: Path, base: Path) -> str | None:
+    """``path`` relative to ``base`` with ``/`` separators, or ``None`` if it is not inside.
+
+    The same answer as ``path.relative_to(base).as_posix()`` for the absolute, normalised
+    paths pytest hands out, by string prefix: collection asks this for every file.
+    """
+    full, prefix = str(path), str(base)
+    if full.startswith(prefix):
+        if len(full) == len(prefix):
+            return "."
+        if prefix.endswith(os.sep):
+            rest = full[len(prefix):]
+        elif full[len(prefix)] == os.sep:
+            rest = full[len(prefix) + 1:]
+        else:
+            return None
+        return rest if os.sep == "/" else rest.replace(os.sep, "/")
+    try:  # not a plain prefix (e.g. a relative path or a different spelling): ask pathlib
         return path.relative_to(base).as_posix()
     except ValueError:
-        return path.as_posix()
+        return None
+
+
+def relpath_of(path: Path, base: Path) -> str:
+    """``path`` relative to ``base`` with ``/`` separators (or the absolute path if outside)."""
+    rel = relative_posix(path, base)
+    return path.as_posix() if rel is None else rel
 
 
 def find_format(path: Path, settings: Settings, registry: Registry) -> tuple[SchemaEntry, str] | None:
@@ -104,16 +130,18 @@ def render_subject(template: str, source: SchemaSource, record_name: str | None)
     ``{name}`` is the full name of the schema's top-level type; when the file cannot be
     parsed it falls back to the stem, so that the item still has a subject to show.
     """
-    parent = Path(source.relpath).parent.as_posix()
-    values = {
-        "stem": source.stem,
-        "dir": "" if parent == "." else parent,
-        "name": record_name or source.stem,
-        "path": source.relpath,
-        "format": source.format,
-    }
-    used = {f for _, f, _, _ in string.Formatter().parse(template) if f}
-    unknown = used - _FIELDS
-    if unknown:
+    if not _fields_of(template) <= _FIELDS:
         return template  # validated at configuration time; keep the literal text otherwise
-    return template.format(**values)
+    stem = source.stem
+    return template.format(
+        stem=stem,
+        dir=source.relpath.rpartition("/")[0],
+        name=record_name or stem,
+        path=source.relpath,
+        format=source.format,
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _fields_of(template: str) -> frozenset[str]:
+    return frozenset(f for _, f, _, _ in string.Formatter().parse(template) if f)

@@ -220,12 +220,12 @@ class SchemafedPlugin:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Count outcomes per backend for the summary (works on the xdist controller too)."""
+        if not (report.when == "call" or (report.when == "setup" and report.outcome != "passed")):
+            return
         props = dict(report.user_properties)
         backend = props.get(PROPERTY_PREFIX + "registry")
         outcome = props.get(PROPERTY_PREFIX + "outcome")
-        if backend is None or outcome is None:
-            return
-        if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+        if backend is not None and outcome is not None:
             self.counts[str(backend)][str(outcome)] += 1
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:

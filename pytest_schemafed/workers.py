@@ -13,10 +13,19 @@ Forking is used only where it is safe and pays: on platforms with ``os.fork``, w
 the process runs no other thread (a fork copies only the calling thread, and a lock
 held by another one would stay locked in the child), and for batches large enough to
 repay the fork. Otherwise the gate evaluates in-process as before.
+
+Two details keep the workers from slowing the process they serve. They run at a
+lower scheduling priority (:data:`WORKER_NICENESS`): with as many workers as cores,
+pytest's own process would otherwise share a core with one of them, and it is the one
+everything waits for; niced workers take what it leaves. And the parent freezes its
+objects in the garbage collector before forking (the recipe of :func:`gc.freeze`),
+so that its collections do not write to pages the workers still share, until every
+verdict has arrived.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import selectors
@@ -26,9 +35,11 @@ from typing import Generic, TypeVar
 
 from .model import Check, Verdict
 
-__all__ = ["MIN_FORKED_BATCH", "ForkedEvaluation", "can_fork"]
+__all__ = ["MIN_FORKED_BATCH", "WORKER_NICENESS", "ForkedEvaluation", "can_fork"]
 
 MIN_FORKED_BATCH = 64
+#: added to the workers' niceness: below pytest's own process, which reports the items
+WORKER_NICENESS = 10
 _HEADER = 4
 Work = TypeVar("Work")
 
@@ -63,6 +74,8 @@ class ForkedEvaluation(Generic[Work]):
         self._selector = selectors.DefaultSelector()
         self._buffers: dict[int, bytearray] = {}
         self._pids: list[int] = []
+        self._frozen = False
+        self._expected = len({check.key for _, check in self.work})
 
     @property
     def keys(self) -> set[tuple[str, str]]:
@@ -71,6 +84,8 @@ class ForkedEvaluation(Generic[Work]):
 
     def start(self) -> None:
         """Fork the workers; returns as soon as they run."""
+        gc.freeze()  # see the module's docstring; undone by _finish once every verdict is in
+        self._frozen = True
         for index in range(self.workers):
             share = self.work[index :: self.workers]
             read_fd, write_fd = os.pipe()
@@ -79,6 +94,7 @@ class ForkedEvaluation(Generic[Work]):
                 code = 0
                 try:
                     os.close(read_fd)
+                    _lower_priority()
                     self.after_fork()
                     self._serve(share, write_fd)
                 except BaseException:
@@ -116,11 +132,9 @@ class ForkedEvaluation(Generic[Work]):
         except BlockingIOError:
             return
         if not chunk:
-            self._selector.unregister(fd)
-            os.close(fd)
-            del self._buffers[fd]
+            self._drop(fd)
             if not self._buffers:
-                self._reap()
+                self._finish()
             return
         buffer += chunk
         while len(buffer) >= _HEADER:
@@ -130,19 +144,42 @@ class ForkedEvaluation(Generic[Work]):
             key, verdict = pickle.loads(bytes(buffer[_HEADER : _HEADER + size]))
             del buffer[: _HEADER + size]
             self.results[key] = verdict
+        if len(self.results) >= self._expected:  # all in: no need to wait for the pipes to close
+            self._finish()
 
-    def _reap(self) -> None:
-        for pid in self._pids:
+    def _drop(self, fd: int) -> None:
+        self._selector.unregister(fd)
+        os.close(fd)
+        del self._buffers[fd]
+
+    def _finish(self, *, block: bool = False) -> None:
+        """Stop reading, collect the workers that have ended and unfreeze the parent's objects.
+
+        A worker closes its pipe before it exits, and its exit (freeing a large copied
+        address space) takes a while: without ``block`` pytest does not wait for it; the
+        ones still exiting are collected by :meth:`close`.
+        """
+        for fd in list(self._buffers):
+            self._drop(fd)
+        for pid in list(self._pids):
             try:
-                os.waitpid(pid, 0)
+                done, _ = os.waitpid(pid, 0 if block else os.WNOHANG)
             except ChildProcessError:
-                pass
-        self._pids.clear()
+                done = pid
+            if done:
+                self._pids.remove(pid)
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen = False
 
     def close(self) -> None:
         """Stop reading; the workers end on their own when their pipe closes."""
-        for fd in list(self._buffers):
-            self._selector.unregister(fd)
-            os.close(fd)
-        self._buffers.clear()
-        self._reap()
+        self._finish(block=True)
+
+
+def _lower_priority() -> None:
+    """In a worker: yield the CPU to pytest's own process when they compete for it."""
+    try:
+        os.nice(WORKER_NICENESS)
+    except OSError:  # not permitted here: run at the same priority
+        pass

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from ..discovery import import_roots
+from ..discovery import import_roots, relative_posix
 from ..errors import BackendUnavailable, ConfigError, SubjectNotFound
 from ..model import Check, History, HistoryVersion
 from .base import Backend, BackendSpec, Option, RunContext
@@ -184,14 +184,22 @@ class _Repository:
                 f"the repository {self.toplevel} has no commits yet, so there is no previous version: "
                 "commit the schemas first, or pass --schemafed-against REF"
             )
+        listed = _git(self.toplevel, "for-each-ref", "--format=%(refname)", *(f"refs/remotes/{u}" for u in UPSTREAMS))
+        present = set(listed.stdout.split())  # one git process to learn which upstreams exist
         for upstream in UPSTREAMS:
+            if f"refs/remotes/{upstream}" not in present:
+                continue
             base = _git(self.toplevel, "merge-base", "HEAD", upstream)
             if base.returncode == 0 and base.stdout.strip():
                 return f"merge-base(HEAD, {upstream})", base.stdout.strip()
         return "HEAD", head.stdout.strip()
 
     def object_name(self, path: Path) -> str:
-        return f"{self.commit}:{path.relative_to(self.toplevel).as_posix()}"
+        """``<commit>:<path in the repository>``; raises ValueError if ``path`` is outside it."""
+        rel = relative_posix(path, self.toplevel)
+        if rel is None:
+            raise ValueError(f"{path} is not inside {self.toplevel}")
+        return f"{self.commit}:{rel}"
 
     def read(self, names: Sequence[str], backend_id: str) -> None:
         todo = [n for n in names if n not in self.blobs]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pytest_schemafed.model import Check, SchemaSource, Verdict
-from pytest_schemafed.workers import ForkedEvaluation, can_fork
+from pytest_schemafed.workers import WORKER_NICENESS, ForkedEvaluation, can_fork
 
 from ..conftest import git, write_files
 
@@ -109,6 +110,42 @@ def test_forked_evaluation__a_worker_that_dies_sends_nothing() -> None:
     pool.start()
     assert pool.wait_for(work[0][1].key) is None
     pool.close()
+
+
+@needs_fork
+def test_forked_evaluation__workers_yield_the_cpu_to_pytest() -> None:
+    """Workers run at a lower priority than the process that forked them."""
+    parent = os.nice(0)
+    work = [(None, _check(i)) for i in range(2)]
+    pool = ForkedEvaluation(work, lambda _, c: Verdict(True, notes=(str(os.nice(0)),)), workers=2)
+    pool.start()
+    niceness = {int(v.notes[0]) for _, c in work if (v := pool.wait_for(c.key)) is not None}
+    pool.close()
+    assert niceness == {min(parent + WORKER_NICENESS, 19)}
+
+
+@needs_fork
+def test_forked_evaluation__parent_objects_frozen_until_the_last_worker_ends() -> None:
+    """The parent's objects leave the collector while workers share its pages, then return."""
+    gc.unfreeze()
+    work = [(None, _check(i)) for i in range(6)]
+    pool = ForkedEvaluation(work, lambda _, c: Verdict(True), workers=2)
+    pool.start()
+    assert gc.get_freeze_count() > 0
+    for _, check in work:
+        assert pool.wait_for(check.key) is not None
+    assert gc.get_freeze_count() == 0
+    pool.close()
+
+
+@needs_fork
+def test_forked_evaluation__close_unfreezes_even_if_not_every_verdict_was_read() -> None:
+    gc.unfreeze()
+    pool = ForkedEvaluation([(None, _check(i)) for i in range(6)], lambda _, c: Verdict(True), workers=2)
+    pool.start()
+    pool.close()
+    assert gc.get_freeze_count() == 0
+    assert not pool._pids
 
 
 def test_can_fork__not_with_another_thread_running() -> None:
