@@ -18,7 +18,7 @@ demo: $(STAMP)
 
 ## lint: ruff and mypy
 lint: $(STAMP)
-	$(VENV)/bin/ruff check pytest_schemafed tests benchmarks examples action
+	$(VENV)/bin/ruff check pytest_schemafed tests benchmarks examples action setup.py
 	$(VENV)/bin/mypy
 
 ## test: lint, then the whole test suite

@@ -23,6 +23,7 @@ machine reads ~7-10x. Compiling the engine with mypyc (no source change:
 from __future__ import annotations
 
 import gc
+import json
 import statistics
 import sys
 import time
@@ -98,22 +99,37 @@ def _default_corpus() -> Path:
     return corpus("avro", 1000)
 
 
+def measure(pairs: Pairs, rounds: int = 3) -> dict[str, float]:
+    """Medians of ``rounds`` alternating timings: ours (GC paused), ours (GC running), Apache."""
+    samples: dict[str, list[float]] = {"ours": [], "ours_gc": [], "apache": []}
+    for _ in range(rounds):
+        samples["ours"].append(_timed(verdicts_ours, pairs, pause_gc=True))
+        samples["ours_gc"].append(_timed(verdicts_ours, pairs))
+        samples["apache"].append(_timed(verdicts_apache, pairs))
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Print both timings (median of 3 alternating runs), the ratio and any disagreement."""
+    """Print both timings (median of alternating runs), the ratio and any disagreement.
+
+    ``--json``: print one JSON object instead (``make bench`` runs this in the compiled
+    build's interpreter).
+    """
     args = sys.argv[1:] if argv is None else argv
+    as_json = "--json" in args
+    args = [a for a in args if a != "--json"]
     corpus_dir = Path(args[0]) if args else _default_corpus()
     pairs = load_pairs(corpus_dir)
     ours_v, apache_v = verdicts_ours(pairs), verdicts_apache(pairs)
     disagree = sorted(n for n in ours_v if ours_v[n] != apache_v[n])
-    ours_t: list[float] = []
-    plain_t: list[float] = []
-    apache_t: list[float] = []
-    for _ in range(3):
-        ours_t.append(_timed(verdicts_ours, pairs, pause_gc=True))
-        plain_t.append(_timed(verdicts_ours, pairs))
-        apache_t.append(_timed(verdicts_apache, pairs))
-    ours, plain = statistics.median(ours_t), statistics.median(plain_t)
-    apache = statistics.median(apache_t)
+    r = measure(pairs)
+    ours, plain, apache = r["ours"], r["ours_gc"], r["apache"]
+    if as_json:
+        from benchmarks.compiled import is_compiled
+        from pytest_schemafed.formats.avro import parse
+
+        print(json.dumps({**r, "pairs": len(pairs), "disagree": len(disagree), "compiled": is_compiled(parse)}))
+        return 0
     print(f"avro: {len(pairs)} pairs, parse + BACKWARD check")
     print(f"  ours   {ours:8.3f}s  (GC paused, as Gate.evaluate does around a batch)")
     print(f"  ours   {plain:8.3f}s  (GC running: {apache / plain:.1f}x)")

@@ -134,11 +134,8 @@ class Walker:
             if wt is None:
                 field = extras.get(name)
                 if field is not None:
-                    for alias in field.aliases:
-                        wt = writer_types.get(alias)
-                        if wt is not None:
-                            wname = alias
-                            break
+                    wname = next((a for a in field.aliases if a in writer_types), name)
+                    wt = writer_types.get(wname)
                 if wt is None:
                     issue = check_reader_field_default(r.field(name), r, rloc, wloc)
                     if issue is not None:

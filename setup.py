@@ -1,0 +1,40 @@
+"""The optional compiled build of the Avro engine (mypyc), as published wheels carry it.
+
+Everything else about the package is in pyproject.toml. By default (``pip install .``,
+editable installs, the sdist) the package is pure Python. With ``SCHEMAFED_MYPYC=1``
+the Avro engine's modules are compiled to C extensions by mypyc, from the same source
+and with no change in behaviour, as black and mypy build their own wheels:
+
+    SCHEMAFED_MYPYC=1 pip wheel --no-build-isolation --no-deps -w dist .
+
+(``--no-build-isolation``: mypy must be importable by the build; ``pip install mypy``
+first.) A compiled module and its ``.py`` source sit side by side; Python imports the
+compiled one. Parsing and checking then take about 40% less time (``make bench``).
+"""
+
+from __future__ import annotations
+
+import os
+
+from setuptools import setup
+
+#: the Avro engine: what a gate spends its CPU on (the slowest of the pure-Python engines)
+COMPILED = [
+    "pytest_schemafed/formats/avro/model.py",
+    "pytest_schemafed/formats/avro/parse.py",
+    "pytest_schemafed/formats/avro/defaults.py",
+    "pytest_schemafed/formats/avro/reuse.py",
+    "pytest_schemafed/formats/avro/rules.py",
+    "pytest_schemafed/formats/avro/compare.py",
+]
+
+
+def _ext_modules() -> list[object]:
+    if os.environ.get("SCHEMAFED_MYPYC") != "1":
+        return []
+    from mypyc.build import mypycify  # only the compiled build needs mypy
+
+    return list(mypycify(COMPILED, opt_level="3"))
+
+
+setup(ext_modules=_ext_modules())
