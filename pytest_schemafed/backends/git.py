@@ -100,31 +100,76 @@ class _Prefetch:
     Nothing waits while collecting: git reads each request as it comes and writes the
     object to a temporary file, never to a pipe that could fill up, so no thread is
     needed; :meth:`collect` ends the input and reads the file once.
+
+    A request by path (``<commit>:<path>``) makes git read every tree on the path again,
+    which for a folder of a thousand schemas costs more than the blobs themselves. So
+    the first request also starts one ``git ls-tree -r`` of the commit, in the
+    background; once it has finished, requests go by object id, and a path it does not
+    list is known to be new without asking git.
     """
 
-    def __init__(self, toplevel: Path) -> None:
+    def __init__(self, toplevel: Path, commit: str) -> None:
         self._out = tempfile.TemporaryFile()  # noqa: SIM115 - open until collect(), across calls
         self._process = subprocess.Popen(
             ["git", "cat-file", "--batch"], cwd=toplevel, stdin=subprocess.PIPE, stdout=self._out,
             stderr=subprocess.DEVNULL,
         )
-        self._names: list[str] = []
+        self._prefix = f"{commit}:"
+        self._listing_out = tempfile.TemporaryFile()  # noqa: SIM115 - read once the listing has ended
+        self._listing: subprocess.Popen[bytes] | None = subprocess.Popen(
+            ["git", "ls-tree", "-r", "-z", commit], cwd=toplevel, stdout=self._listing_out,
+            stderr=subprocess.DEVNULL,
+        )
+        self._blob_ids: dict[str, str] | None = None  # path -> blob id, once the listing is read
+        self._names: list[str] = []  # requested of cat-file, in order
+        self._absent: list[str] = []  # not in the commit: no need to ask
 
     def request(self, name: str) -> None:
         assert self._process.stdin is not None
+        ids = self._ids()
+        if ids is not None and name.startswith(self._prefix):
+            blob_id = ids.get(name[len(self._prefix):])
+            if blob_id is None:
+                self._absent.append(name)
+                return
+            line = blob_id
+        else:
+            line = name
         self._names.append(name)
-        self._process.stdin.write(name.encode() + b"\n")
+        self._process.stdin.write(line.encode() + b"\n")
         if len(self._names) % 64 == 0:
             self._process.stdin.flush()
+
+    def _ids(self) -> dict[str, str] | None:
+        """The commit's blob ids by path, once ``ls-tree`` has ended (never waits for it)."""
+        listing = self._listing
+        if listing is None or listing.poll() is None:
+            return self._blob_ids
+        self._listing = None
+        if listing.returncode == 0:
+            self._listing_out.seek(0)
+            ids: dict[str, str] = {}
+            for entry in self._listing_out.read().split(b"\0"):
+                meta, _, path = entry.partition(b"\t")
+                parts = meta.split()
+                if len(parts) == 3 and parts[1] == b"blob":
+                    ids[path.decode("utf-8", "surrogateescape")] = parts[2].decode()
+            self._blob_ids = ids
+        self._listing_out.close()
+        return self._blob_ids
 
     def collect(self) -> dict[str, bytes | None]:
         assert self._process.stdin is not None
         self._process.stdin.close()
         self._process.wait()
+        if self._listing is not None:  # still listing a huge tree: every request went by path
+            self._listing.kill()
+            self._listing.wait()
+            self._listing_out.close()
         self._out.seek(0)
         data = self._out.read()
         self._out.close()
-        out: dict[str, bytes | None] = {}
+        out: dict[str, bytes | None] = dict.fromkeys(self._absent)
         at = 0
         for name in self._names:
             end = data.find(b"\n", at)
@@ -134,8 +179,7 @@ class _Prefetch:
             at = end + 1
             if len(parts) == 3:
                 size = int(parts[2])
-                if parts[1] == b"blob":
-                    out[name] = data[at : at + size]
+                out[name] = data[at : at + size] if parts[1] == b"blob" else None  # a tree or commit: no file
                 at += size + 1
             else:
                 out[name] = None
@@ -156,7 +200,7 @@ class _Repository:
     def prefetch(self, name: str) -> None:
         """Request ``name`` now; its content is collected by :meth:`collect_prefetched`."""
         if self._prefetch is None:
-            self._prefetch = _Prefetch(self.toplevel)
+            self._prefetch = _Prefetch(self.toplevel, self.commit)
         self._prefetch.request(name)
 
     def collect_prefetched(self) -> None:

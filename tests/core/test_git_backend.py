@@ -109,3 +109,32 @@ def test_one_cat_file_process_for_many_files(make_repo, monkeypatch: pytest.Monk
     gb.close()
     assert texts == list(files.values())
     assert [a[:2] for a in started if a[:1] == ["git"] and "cat-file" in a] == [["git", "cat-file"]]
+
+
+def _prefetched(root: Path, names: list[str], *, listed: bool) -> dict[str, bytes | None]:
+    from pytest_schemafed.backends.git import _Prefetch
+
+    commit = git(root, "rev-parse", "HEAD").strip()
+    prefetch = _Prefetch(root, commit)
+    if listed:  # let `ls-tree` end first: every request then goes by blob id
+        assert prefetch._listing is not None
+        prefetch._listing.wait()
+    requests = [f"{commit}:{n}" for n in names]
+    for name in requests:
+        prefetch.request(name)
+    if listed:
+        assert prefetch._blob_ids is not None
+    got = prefetch.collect()
+    return {n.split(":", 1)[1]: got[n] for n in requests}
+
+
+def test_prefetch__by_blob_id_same_bytes_as_by_path(make_repo) -> None:  # type: ignore[no-untyped-def]
+    """Once the commit is listed, blobs are read by id: the same bytes, and a new file is None."""
+    files = {f"s/{d}/r{i}.avsc": f'"{d}{i}"' for d in ("a", "b") for i in range(5)} | {"top.avsc": '"t"'}
+    root = make_repo(files)
+    names = [*files, "s/a/new.avsc", "s"]  # a file not in the commit; a folder (a tree, not a blob)
+    by_id = _prefetched(root, names, listed=True)
+    by_path = _prefetched(root, names, listed=False)
+    assert by_id == by_path
+    assert by_id["s/b/r3.avsc"] == b'"b3"'
+    assert by_id["s/a/new.avsc"] is None and by_id["s"] is None
