@@ -13,9 +13,9 @@ checker runs as its users run it (pausing the collector changes it by ~1%).
 Callgrind, 200 pairs, teardown excluded (deterministic, unlike wall time on a shared
 machine): Apache ~3330M instructions; ours 311M with the collector paused (10.7x),
 323M running (10.3x); orjson decoding alone is ~95M of ours. Wall time on a busy 2-core
-machine reads ~7-10x. Compiling the engine with mypyc (no source change:
-``mypyc pytest_schemafed/formats/avro/{parse,model,defaults,compare,reuse}.py``) measured
-~9.5x wall before the current fast paths (not measured since).
+machine reads ~7-10x. The same source compiled with mypyc (setup.py,
+``SCHEMAFED_MYPYC=1``, as the published wheels) reads ~11-14x; ``make bench`` runs this
+module with ``--json`` in the compiled build's interpreter for that line.
 
     python -m benchmarks.avro_bench [CORPUS_DIR]
 """
