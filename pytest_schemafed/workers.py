@@ -75,7 +75,7 @@ class ForkedEvaluation(Generic[Work]):
         self._buffers: dict[int, bytearray] = {}
         self._pids: list[int] = []
         self._frozen = False
-        self._expected = len({check.key for _, check in self.work})
+        self._expected = len(self.keys)
 
     @property
     def keys(self) -> set[tuple[str, str]]:
