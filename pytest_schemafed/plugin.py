@@ -7,6 +7,7 @@ registered beyond the options: no file is opened, nothing is collected.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -50,8 +51,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--schemafed-registry", metavar="ID", action="append", default=[],
                     help="check only against this registry id (repeatable)")
     group.addoption("--schemafed-workers", metavar="N", type=int, default=None,
-                    help="processes for checks against git/directory backends (default: one per CPU; "
-                         "1 under pytest-xdist, whose workers already use the CPUs)")
+                    help="worker processes for checks against git/directory backends (default: one per CPU "
+                         "but the one pytest itself runs on; 0 = in pytest's own process, the default "
+                         "under pytest-xdist, whose workers already use the CPUs)")
     group.addoption("--schemafed-report", metavar="KIND=VALUE", action="append", default=[],
                     help="write a report: json=PATH, sarif=PATH, summary=PATH (Markdown), "
                          "github=annotations,summary|none (default on when GITHUB_ACTIONS=true); repeatable")
@@ -164,12 +166,15 @@ class SchemafedPlugin:
                 raise pytest.UsageError(f"schemafed: {exc}") from None
         return self._gate
 
-    def _workers(self) -> int | None:
+    def _workers(self) -> int:
+        """Worker processes: pytest's own process keeps a CPU, as it reports every item."""
         workers: int | None = self.config.getoption("schemafed_workers")
-        if workers is None and hasattr(self.config, "workerinput"):
-            return 1  # a pytest-xdist worker: the other workers use the other CPUs
-        if workers is not None and workers < 1:
-            raise pytest.UsageError("--schemafed-workers: expected a number of at least 1")
+        if workers is None:
+            if hasattr(self.config, "workerinput"):
+                return 0  # a pytest-xdist worker: the other workers use the other CPUs
+            return (os.cpu_count() or 1) - 1
+        if workers < 0:
+            raise pytest.UsageError("--schemafed-workers: expected a number of at least 0")
         return workers
 
     def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
