@@ -38,7 +38,9 @@ def local_judge(registry: Registry, cache: ParseCache | None = None) -> Judge:
     """A :data:`Judge` that compares a check's parsed source with a history, locally.
 
     Registered versions are parsed through ``cache``, so a history shared by several
-    backends is parsed once.
+    backends is parsed once. A version whose text (and references) is the file's own
+    is not parsed at all: a schema is compatible with itself at every level, and in a
+    pull request most files are unchanged since the base ref.
     """
     cache = cache or ParseCache()
 
@@ -52,11 +54,16 @@ def local_judge(registry: Registry, cache: ParseCache | None = None) -> Judge:
         needed = history.versions if level.transitive else history.versions[-1:]
         previous: list[tuple[str, ParsedSchema]] = []
         for version in needed:
+            if version.text == check.source.text and not version.references:
+                continue  # the same schema: nothing to compare
             refs = dict(check.source.references)
             refs.update(version.references or {})
             label = f"{check.backend_id} version {version.version} of {check.subject}"
             previous.append((version.version, cache.parse(fmt, version.text, path=label, references=refs or None)))
-        return compare_parsed(fmt, new, previous, level)
+        if len(previous) == len(needed):
+            return compare_parsed(fmt, new, previous, level)
+        verdict = compare_parsed(fmt, new, previous, level) if previous else Verdict(True, outcome=Outcome.COMPATIBLE)
+        return replace(verdict, level=level, versions=tuple(v.version for v in needed))
 
     return judge
 
@@ -72,7 +79,8 @@ class Gate:
     :param only: ``--schemafed-registry``: run only these backend ids (empty = all).
     :param subject_hook: names a subject per backend (the ``pytest_schemafed_subject`` hook).
     :param on_verdict: called with each verdict as soon as it is computed.
-    :param workers: processes for CPU-bound (local) checks; default: the number of CPUs.
+    :param workers: forked processes for CPU-bound (local) checks, 0 = none (in-process);
+        default: one per CPU when there are several (this process only waits for them).
     """
 
     def __init__(
@@ -110,7 +118,10 @@ class Gate:
         self.backends: dict[str, Backend] = {}
         self.backend_errors: dict[str, str] = {}
         self.verdicts: dict[tuple[str, str], Verdict] = {}
-        self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        if workers is None:
+            workers = os.cpu_count() or 1
+            workers = workers if workers > 1 else 0
+        self.workers = workers
         self._pools: list[ForkedEvaluation[Backend]] = []
         self._pool_of: dict[tuple[str, str], tuple[ForkedEvaluation[Backend], Check]] = {}
         self._lock = threading.Lock()
@@ -231,7 +242,7 @@ class Gate:
     def _run_local(self, work: list[tuple[Backend, Check]]) -> None:
         """CPU-bound checks: on forked workers when that is safe and pays, else here."""
         work = self._prepare_local(work)
-        if self.workers > 1 and len(work) >= MIN_FORKED_BATCH and can_fork():
+        if self.workers >= 1 and len(work) >= MIN_FORKED_BATCH and can_fork():
             pool = ForkedEvaluation(work, self._compute, self.workers, self._after_fork)
             pool.start()
             self._pools.append(pool)
