@@ -2,9 +2,37 @@
 
 The library API is :func:`check_compatibility`; the pytest plugin lives in
 :mod:`pytest_schemafed.plugin` and is activated with ``pytest --schemafed``.
+
+PYTEST_DONT_REWRITE: see :func:`_leave_assertion_rewriting`.
 """
 
 from __future__ import annotations
+
+import sys
+
+
+def _leave_assertion_rewriting() -> None:
+    """Ask pytest not to rewrite this package's modules: it would only slow the gate down.
+
+    pytest rewrites the ``assert`` statements of every module of a distribution that
+    has a ``pytest11`` entry point, compiling each from source. Where bytecode is not
+    cached (``PYTHONDONTWRITEBYTECODE``, as many CI images set, or a fresh virtualenv)
+    that is every run, for all of this package's modules. None of them asserts
+    anything a test reports, so they are taken off the list of the rewriting import hook
+    before the first submodule is imported; they then load from the bytecode
+    ``pip`` compiled at install time. pytest has no public API to undo a mark: should its
+    attributes change, nothing happens and the modules are rewritten as before.
+    """
+    for finder in sys.meta_path:
+        marked = getattr(finder, "_must_rewrite", None)
+        if isinstance(marked, set) and __name__ in marked:
+            marked.discard(__name__)
+            cache = getattr(finder, "_marked_for_rewrite_cache", None)
+            if isinstance(cache, dict):
+                cache.clear()
+
+
+_leave_assertion_rewriting()
 
 from .engine import check_compatibility
 from .errors import (
