@@ -21,6 +21,8 @@ from setuptools import setup
 #: the Avro engine: what a gate spends its CPU on (the slowest of the pure-Python engines)
 COMPILED = [
     "pytest_schemafed/formats/avro/model.py",
+    "pytest_schemafed/formats/avro/jsontext.py",
+    "pytest_schemafed/formats/avro/names.py",
     "pytest_schemafed/formats/avro/parse.py",
     "pytest_schemafed/formats/avro/defaults.py",
     "pytest_schemafed/formats/avro/reuse.py",
