@@ -22,6 +22,7 @@ from .errors import ConfigError, SchemafedError
 from .gate import Gate
 from .model import Check, Level, Outcome, SchemaSource, Verdict
 from .registry import ENTRY_POINT_GROUP, Registry, fill_registry
+from .report import teardown_index
 from .report.terminal import render_failure, render_summary
 
 __all__ = ["SchemaFile", "SchemaItem", "SchemafedPlugin"]
@@ -92,6 +93,7 @@ def pytest_configure(config: pytest.Config) -> None:
     plugin.gate  # noqa: B018 - open the backends now: a configuration mistake is a usage error
     pm.register(plugin, PLUGIN_NAME)
     _register_reports(config, registry)
+    teardown_index.install(config)  # see the module: pytest's failure summary is quadratic
 
 
 def _register_reports(config: pytest.Config, registry: Registry) -> None:
