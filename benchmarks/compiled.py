@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-_SOURCES = ("pyproject.toml", "setup.py", "README.md")
+_SOURCES = ("pyproject.toml", "setup.py", "README.md", "MANIFEST.in", "build_backend/schemafed_backend.py")
 
 
 def _key() -> str:
@@ -40,6 +40,7 @@ def build(out_dir: Path) -> tuple[Path | None, str]:
         src = Path(tmp) / "src"
         src.mkdir()
         for name in _SOURCES:
+            (src / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, src / name)
         shutil.copytree(ROOT / "pytest_schemafed", src / "pytest_schemafed",
                         ignore=shutil.ignore_patterns("__pycache__", "*.so"))
