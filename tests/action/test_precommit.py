@@ -31,7 +31,9 @@ def test_hooks_file__schemafed_hook_is_offline_and_passes_files() -> None:
 def snapshot_hook_repo(target: Path) -> Path:
     """This repository's working tree (package, pyproject, hooks file) committed into ``target``."""
     target.mkdir()
-    for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
+    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", ".pre-commit-hooks.yaml",
+                 "build_backend/schemafed_backend.py"):  # what `pip install .` of the repository reads
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO_ROOT / name, target / name)
     shutil.copytree(REPO_ROOT / "pytest_schemafed", target / "pytest_schemafed",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
