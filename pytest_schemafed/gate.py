@@ -60,10 +60,11 @@ def local_judge(registry: Registry, cache: ParseCache | None = None) -> Judge:
             refs.update(version.references or {})
             label = f"{check.backend_id} version {version.version} of {check.subject}"
             previous.append((version.version, cache.parse(fmt, version.text, path=label, references=refs or None)))
-        if len(previous) == len(needed):
-            return compare_parsed(fmt, new, previous, level)
-        verdict = compare_parsed(fmt, new, previous, level) if previous else Verdict(True, outcome=Outcome.COMPATIBLE)
-        return replace(verdict, level=level, versions=tuple(v.version for v in needed))
+        compared = tuple(v.version for v in needed)  # the identical versions count as compared
+        if not previous:
+            return Verdict(True, outcome=Outcome.COMPATIBLE, level=level, versions=compared)
+        verdict = compare_parsed(fmt, new, previous, level)
+        return verdict if len(previous) == len(needed) else replace(verdict, versions=compared)
 
     return judge
 

@@ -18,10 +18,11 @@ The workers run at pytest's own priority. pytest's process is the one everything
 waits for, so by default it keeps a CPU to itself (the plugin forks one worker per
 CPU but one). Lowering the workers' priority was tried and dropped: on a machine
 busy with anything else, a niced worker gets a tenth of a CPU and pytest's process
-then waits for nearly every verdict (measured with one CPU-bound process running
-beside the gate: 0.65 s of waiting in a 2.8 s run, against 0.04 s at equal priority). The parent freezes
-its objects in the garbage collector before forking (the recipe of
-:func:`gc.freeze`), so that its collections do not write to pages the workers
+then waits for nearly every verdict (with one CPU-bound process running beside the
+gate: 0.65 s of waiting in a 2.8 s run, against 0.04 s at equal priority).
+
+The parent freezes its objects in the garbage collector before forking (the recipe
+of :func:`gc.freeze`), so that its collections do not write to pages the workers
 still share, until every verdict has arrived.
 """
 
