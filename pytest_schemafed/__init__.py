@@ -15,13 +15,14 @@ def _leave_assertion_rewriting() -> None:
     """Ask pytest not to rewrite this package's modules: it would only slow the gate down.
 
     pytest rewrites the ``assert`` statements of every module of a distribution that
-    has a ``pytest11`` entry point, compiling each from source. Where bytecode is not
-    cached (``PYTHONDONTWRITEBYTECODE``, as many CI images set, or a fresh virtualenv)
-    that is every run, for all of this package's modules. None of them asserts
-    anything a test reports, so they are taken off the list of the rewriting import hook
-    before the first submodule is imported; they then load from the bytecode
-    ``pip`` compiled at install time. pytest has no public API to undo a mark: should its
-    attributes change, nothing happens and the modules are rewritten as before.
+    has a ``pytest11`` entry point, compiling each from source: on every run where its
+    bytecode cannot be cached (``PYTHONDONTWRITEBYTECODE``, as many CI images set, or a
+    read-only site-packages), else on the first run in each new environment, as CI
+    makes them. None of this package's modules asserts anything a test reports, so
+    they are taken off the rewriting import hook's list before the first submodule is
+    imported; they then load from the bytecode ``pip`` compiled at install time. pytest
+    has no public API to undo a mark: should its attributes change, nothing happens
+    and the modules are rewritten as before.
     """
     for finder in sys.meta_path:
         marked = getattr(finder, "_must_rewrite", None)
