@@ -7,7 +7,6 @@ each is compared, and folds the findings into one :class:`Verdict`.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -29,7 +28,7 @@ class ParseCache:
     """
 
     def __init__(self) -> None:
-        self._parsed: dict[tuple[str, str], ParsedSchema | SchemaParseError] = {}
+        self._parsed: dict[tuple[str, str, tuple[tuple[str, str], ...]], ParsedSchema | SchemaParseError] = {}
         self._lock = threading.Lock()
 
     def clear(self) -> None:
@@ -49,10 +48,8 @@ class ParseCache:
 
         :raises SchemaParseError: as :meth:`Format.parse` does (also when cached).
         """
-        digest = hashlib.blake2b(text.encode(), digest_size=16)
-        for name in sorted(references or ()):
-            digest.update(b"\0" + name.encode() + b"\0" + (references or {})[name].encode())
-        key = (fmt.name, digest.hexdigest())
+        # the texts themselves are the key: Python hashes a string once and keeps the hash
+        key = (fmt.name, text, tuple(sorted(references.items())) if references else ())
         with self._lock:
             hit = self._parsed.get(key)
         if hit is None:

@@ -1,4 +1,4 @@
-"""The gate's local judge: levels over a history, and unchanged files not compared at all."""
+"""The gate's local judge and its parse cache: each version parsed once, unchanged files not at all."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from pytest_schemafed.engine import ParseCache
+from pytest_schemafed.errors import SchemaParseError
 from pytest_schemafed.gate import local_judge
 from pytest_schemafed.model import Check, History, HistoryVersion, Level, Outcome, SchemaSource
 from pytest_schemafed.registry import Registry, default_registry
@@ -84,3 +86,26 @@ def test_changed_file__compared_with_the_last_version(parsed_texts: tuple[Regist
     assert verdict.compatible  # V2 has b with a default: V3 reads it
     assert verdict.versions == ("2",)
     assert sorted(texts) == sorted([V3, V2])
+
+
+def test_parse_cache__each_text_and_references_parsed_once(parsed_texts: tuple[Registry, list[str]]) -> None:
+    """A history shared by several backends is parsed once; other references make another parse."""
+    registry, texts = parsed_texts
+    avro = registry.format("avro")
+    cache = ParseCache()
+    first = cache.parse(avro, V1, path="dev version 1")
+    assert cache.parse(avro, "".join(V1), path="prod version 1") is first  # an equal string, not the same object
+    cache.parse(avro, V1, references={"X": FIXED_X})
+    assert texts == [V1, V1]
+
+
+def test_parse_cache__a_parse_error_is_kept_and_names_each_callers_path(
+    parsed_texts: tuple[Registry, list[str]],
+) -> None:
+    registry, texts = parsed_texts
+    cache = ParseCache()
+    for path in ("dev version 2", "prod version 2"):
+        with pytest.raises(SchemaParseError) as raised:
+            cache.parse(registry.format("avro"), "{ not json", path=path)
+        assert raised.value.path == path
+    assert texts == ["{ not json"]
