@@ -102,3 +102,11 @@ def test_gate_run__teardown_output_still_shown_under_its_test(pytester: pytest.P
     passes = out[out.index("= PASSES ="):out.index("short test summary")]
     assert passes.count("teardown of the fixture ran") == 1  # test_passes's; the schema items print none
     assert "READER_FIELD_MISSING_DEFAULT_VALUE" in failures
+
+
+def test_plugin__index_only_while_the_gate_is_enabled(pytester: pytest.Pytester, repo: Path) -> None:
+    """Without --schemafed the plugin changes nothing in pytest's reporter."""
+    enabled = pytester.parseconfigure("--schemafed").pluginmanager.get_plugin("terminalreporter")
+    assert isinstance(enabled._get_teardown_reports, TeardownReportIndex)
+    disabled = pytester.parseconfigure().pluginmanager.get_plugin("terminalreporter")
+    assert not isinstance(disabled._get_teardown_reports, TeardownReportIndex)
