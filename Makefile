@@ -35,4 +35,4 @@ wheels: $(STAMP)
 	$(PY) -m pip wheel --quiet --no-deps --wheel-dir dist .
 
 clean:
-	rm -rf $(VENV) .bench build *.egg-info
+	rm -rf $(VENV) .bench build dist *.egg-info

@@ -18,12 +18,23 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-_SOURCES = ("pyproject.toml", "setup.py", "README.md", "MANIFEST.in", "build_backend/schemafed_backend.py")
+#: what building the repository reads besides the package (see MANIFEST.in)
+BUILD_FILES = ("pyproject.toml", "setup.py", "README.md", "MANIFEST.in", "build_backend/schemafed_backend.py")
+
+
+def copy_buildable(target: Path) -> Path:
+    """Copy what ``pip install .`` of this repository reads (the package and BUILD_FILES) into ``target``."""
+    for name in BUILD_FILES:
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target / name)
+    shutil.copytree(ROOT / "pytest_schemafed", target / "pytest_schemafed",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.so"))
+    return target
 
 
 def _key() -> str:
     digest = hashlib.sha256()
-    for path in sorted([*(ROOT / s for s in _SOURCES), *(ROOT / "pytest_schemafed").rglob("*.py")]):
+    for path in sorted([*(ROOT / s for s in BUILD_FILES), *(ROOT / "pytest_schemafed").rglob("*.py")]):
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -37,13 +48,7 @@ def build(out_dir: Path) -> tuple[Path | None, str]:
     if (target / "pytest_schemafed").is_dir():
         return target, ""
     with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "src"
-        src.mkdir()
-        for name in _SOURCES:
-            (src / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, src / name)
-        shutil.copytree(ROOT / "pytest_schemafed", src / "pytest_schemafed",
-                        ignore=shutil.ignore_patterns("__pycache__", "*.so"))
+        src = copy_buildable(Path(tmp) / "src")
         done = subprocess.run(
             [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-build-isolation", "--no-deps",
              "--wheel-dir", str(Path(tmp) / "dist"), str(src)],

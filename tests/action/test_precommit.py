@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from benchmarks.compiled import copy_buildable
+
 from ..cli.conftest import BREAKING, COMPATIBLE, EMAIL_LINE, V1
 from ..conftest import GIT_ENV, git, write_files
 from .conftest import REPO_ROOT
@@ -29,14 +31,9 @@ def test_hooks_file__schemafed_hook_is_offline_and_passes_files() -> None:
 
 
 def snapshot_hook_repo(target: Path) -> Path:
-    """This repository's working tree (package, pyproject, hooks file) committed into ``target``."""
-    target.mkdir()
-    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", ".pre-commit-hooks.yaml",
-                 "build_backend/schemafed_backend.py"):  # what `pip install .` of the repository reads
-        (target / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(REPO_ROOT / name, target / name)
-    shutil.copytree(REPO_ROOT / "pytest_schemafed", target / "pytest_schemafed",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    """This repository's working tree (what `pip install .` reads, and the hooks file) committed into ``target``."""
+    copy_buildable(target)
+    shutil.copy2(HOOKS, target / HOOKS.name)
     git(target, "init", "-q", "-b", "main")
     git(target, "add", "-A")
     git(target, "commit", "-qm", "snapshot")
