@@ -88,10 +88,11 @@ def compare_parsed(
             for f in fmt.compare(old, new, local="writer"):
                 findings.add(replace(f, version=version, direction="forward"))
     ordered = tuple(sorted(findings, key=Finding.sort_key))
+    breaking = any(f.breaking for f in ordered)
     return Verdict(
-        compatible=not ordered,
+        compatible=not breaking,
         findings=ordered,
-        outcome=Outcome.INCOMPATIBLE if ordered else Outcome.COMPATIBLE,
+        outcome=Outcome.INCOMPATIBLE if breaking else Outcome.COMPATIBLE,
         level=level,
         versions=tuple(v for v, _ in chosen),
     )

@@ -21,6 +21,7 @@ __all__ = [
     "Outcome",
     "RemoteVerdict",
     "SchemaSource",
+    "Severity",
     "Verdict",
 ]
 
@@ -89,6 +90,14 @@ class Outcome(str, enum.Enum):
     SKIPPED = "skipped"
 
 
+class Severity(str, enum.Enum):
+    """How much a finding weighs: an ``ERROR`` breaks compatibility and fails the item;
+    a ``WARNING`` (an advisory) is reported but never changes the verdict."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One reason why a schema is (or may be) incompatible.
@@ -103,6 +112,8 @@ class Finding:
     :param version: the registered version this finding was found against.
     :param hint: one line saying what to do instead, when there is an obvious fix.
     :param direction: ``backward`` (new reads old) or ``forward`` (old reads new).
+    :param severity: :attr:`Severity.ERROR` (breaks compatibility) or :attr:`Severity.WARNING`
+        (an advisory: accepted by the registry, but likely to bite later).
     """
 
     rule: str
@@ -113,6 +124,12 @@ class Finding:
     version: str | None = None
     hint: str | None = None
     direction: str = "backward"
+    severity: Severity = Severity.ERROR
+
+    @property
+    def breaking(self) -> bool:
+        """True for a finding that makes the schema incompatible (not an advisory)."""
+        return self.severity is Severity.ERROR
 
     def sort_key(self) -> tuple[Any, ...]:
         """The order findings are always reported in: by line, then rule, then path."""
@@ -129,6 +146,7 @@ class Finding:
             "version": self.version,
             "hint": self.hint,
             "direction": self.direction,
+            "severity": self.severity.value,
         }
 
 
