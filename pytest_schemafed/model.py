@@ -112,6 +112,8 @@ class Finding:
     :param version: the registered version this finding was found against.
     :param hint: one line saying what to do instead, when there is an obvious fix.
     :param direction: ``backward`` (new reads old) or ``forward`` (old reads new).
+    :param end_line: 1-based last line of the element's span, ``None`` if unknown.
+    :param end_column: 1-based column just after the element's span ends, ``None`` if unknown.
     :param severity: :attr:`Severity.ERROR` (breaks compatibility) or :attr:`Severity.WARNING`
         (an advisory: accepted by the registry, but likely to bite later).
     """
@@ -125,6 +127,8 @@ class Finding:
     hint: str | None = None
     direction: str = "backward"
     severity: Severity = Severity.ERROR
+    end_line: int | None = None
+    end_column: int | None = None
 
     @property
     def breaking(self) -> bool:
@@ -147,6 +151,8 @@ class Finding:
             "hint": self.hint,
             "direction": self.direction,
             "severity": self.severity.value,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
         }
 
 
