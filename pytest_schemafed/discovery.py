@@ -1,4 +1,4 @@
-"""Turn a file on disk into a :class:`SchemaSource`: format, text, parsed form, subject.
+"""Turn a file on disk into a :class:`SchemaSource` (format, subject) and its :class:`SchemaContent`.
 
 Each file is read and parsed exactly once here; every backend's check of it reuses
 the parsed form.
@@ -9,16 +9,17 @@ from __future__ import annotations
 import functools
 import os
 import string
+from dataclasses import replace
 from pathlib import Path
+from types import MappingProxyType
 
 from .config import SchemaEntry, Settings
 from .errors import SchemaParseError
-from .model import SchemaSource
+from .model import SchemaContent, SchemaSource
 from .registry import Registry
 
 __all__ = [
-    "ensure_parsed", "ensure_read", "find_format", "import_roots", "load_source", "relative_posix", "relpath_of",
-    "render_subject",
+    "find_format", "import_roots", "load_content", "load_source", "relative_posix", "relpath_of", "render_subject",
 ]
 
 _FIELDS = frozenset({"stem", "dir", "name", "path", "format"})
@@ -71,52 +72,45 @@ def find_format(path: Path, settings: Settings, registry: Registry) -> tuple[Sch
     return (entry, fmt.name) if fmt is not None else None
 
 
-def load_source(path: Path, rootdir: Path, entry: SchemaEntry, format_name: str, registry: Registry) -> SchemaSource:
+def load_source(
+    path: Path, rootdir: Path, entry: SchemaEntry, format_name: str, registry: Registry
+) -> tuple[SchemaSource, SchemaContent | None]:
     """Describe ``path`` as a source; read and parse it now only when the subject needs the record name.
 
-    Otherwise reading and parsing wait for :func:`ensure_parsed`, called by the gate in
+    Otherwise reading and parsing wait for :func:`load_content`, called by the gate in
     the batch that evaluates the file, so that a pytest-xdist worker (or a forked
-    worker) reads and parses only its own files. A read or parse failure is kept on the
-    source, never raised.
+    worker) reads and parses only its own files.
+
+    :returns: the source, and its content when it had to be read now.
     """
     relpath = relpath_of(path, rootdir)
-    source = SchemaSource(path=path, relpath=relpath, format=format_name, text="")
-    source.entry = {"registries": entry.registries, "import_roots": entry.import_roots}
+    options = MappingProxyType({"registries": entry.registries, "import_roots": entry.import_roots})
+    source = SchemaSource(path=path, relpath=relpath, format=format_name, entry=options)
+    content = None
     name = None
     if "{name}" in entry.subject:
-        ensure_parsed(source, rootdir, registry)
-        if source.parsed is not None:
-            name = registry.format(format_name).record_name(source.parsed)
-    source.subject = render_subject(entry.subject, source, name)
-    return source
+        content = load_content(source, rootdir, registry)
+        if content.error is None:
+            name = registry.format(format_name).record_name(content.parsed)
+    return replace(source, subject=render_subject(entry.subject, source, name)), content
 
 
-def ensure_read(source: SchemaSource) -> None:
-    """Read the file's text once (lazily: a pytest-xdist worker reads only its own files)."""
-    if source.text or source.parse_error is not None:
-        return
+def load_content(source: SchemaSource, rootdir: Path, registry: Registry) -> SchemaContent:
+    """Read and parse ``source`` (its local imports too); a failure is kept in the content, never raised."""
     try:
-        source.text = source.path.read_text(encoding="utf-8")
+        text = source.path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        source.parse_error = f"{source.relpath}: cannot be read: {exc}"
-
-
-def ensure_parsed(source: SchemaSource, rootdir: Path, registry: Registry) -> None:
-    """Parse ``source`` once (its local imports too); a failure is kept on the source."""
-    if source.parsed is not None or source.parse_error is not None:
-        return
-    ensure_read(source)
-    if source.parse_error is not None:
-        return
+        return SchemaContent("", error=f"{source.relpath}: cannot be read: {exc}")
     fmt = registry.format(source.format)
     resolver = getattr(fmt, "local_imports", None)
+    references: dict[str, str] = {}
     try:
         if resolver is not None:
-            source.references = resolver(source.path, source.text, import_roots(source, rootdir))
-        source.parsed = fmt.parse(source.text, path=source.relpath, references=source.references or None)
+            references = resolver(source.path, text, import_roots(source, rootdir))
+        parsed = fmt.parse(text, path=source.relpath, references=references or None)
     except SchemaParseError as exc:
-        source.parse_error = str(exc)
-        source.parse_error_line = exc.line
+        return SchemaContent(text, references=references, error=str(exc), error_line=exc.line)
+    return SchemaContent(text, parsed, references)
 
 
 def import_roots(source: SchemaSource, rootdir: Path) -> list[Path]:

@@ -13,11 +13,18 @@ from dataclasses import replace
 
 from .errors import SchemaParseError
 from .formats.base import Format, ParsedSchema
-from .model import Finding, History, HistoryVersion, Level, Outcome, Verdict
+from .levels import versions_needed
+from .model import Finding, History, HistoryVersion, Level, Verdict
 
 __all__ = ["ParseCache", "check_compatibility", "compare_parsed"]
 
 PreviousItem = str | HistoryVersion | ParsedSchema
+
+
+def _as_version(item: PreviousItem, index: int) -> HistoryVersion | ParsedSchema:
+    if isinstance(item, str):
+        return HistoryVersion(version=str(index + 1), text=item)
+    return item
 
 
 class ParseCache:
@@ -70,38 +77,22 @@ def compare_parsed(
     previous: Sequence[tuple[str, ParsedSchema]],
     level: Level,
 ) -> Verdict:
-    """Compare a parsed local schema with parsed registered versions at ``level``.
+    """Compare a parsed local schema with each of the given parsed versions at ``level``.
 
-    :param previous: (version id, parsed schema), oldest first. A non-transitive level
-        compares with the last one only; a transitive level with each of them.
+    :param previous: (version id, parsed schema), oldest first: the versions the level
+        needs, already chosen (:func:`pytest_schemafed.levels.versions_needed`).
     :returns: a verdict whose findings carry the version and direction they came from.
     """
-    if level is Level.NONE or not previous:
-        return Verdict(True, outcome=Outcome.COMPATIBLE, level=level)
-    chosen = previous if level.transitive else previous[-1:]
-    findings: set[Finding] = set()
-    for version, old in chosen:
-        if level.backward:
-            for f in fmt.compare(new, old, local="reader"):
-                findings.add(replace(f, version=version, direction="backward"))
-        if level.forward:
-            for f in fmt.compare(old, new, local="writer"):
-                findings.add(replace(f, version=version, direction="forward"))
-    ordered = tuple(sorted(findings, key=Finding.sort_key))
-    breaking = any(f.breaking for f in ordered)
-    return Verdict(
-        compatible=not breaking,
-        findings=ordered,
-        outcome=Outcome.INCOMPATIBLE if breaking else Outcome.COMPATIBLE,
-        level=level,
-        versions=tuple(v for v, _ in chosen),
-    )
-
-
-def _as_version(item: PreviousItem, index: int) -> HistoryVersion | ParsedSchema:
-    if isinstance(item, str):
-        return HistoryVersion(version=str(index + 1), text=item)
-    return item
+    findings: list[Finding] = []
+    if level is not Level.NONE:
+        for version, old in previous:
+            if level.backward:
+                findings.extend(replace(f, version=version, direction="backward")
+                                for f in fmt.compare(new, old, local="reader"))
+            if level.forward:
+                findings.extend(replace(f, version=version, direction="forward")
+                                for f in fmt.compare(old, new, local="writer"))
+    return Verdict.judged(findings, level, tuple(v for v, _ in previous))
 
 
 def check_compatibility(
@@ -118,7 +109,7 @@ def check_compatibility(
 
     :param new: the candidate schema, as text (or already parsed).
     :param previous: registered versions, oldest first: texts, :class:`HistoryVersion`
-        objects or a :class:`History`. Texts are numbered 1, 2, ... in findings.
+        objects, parsed schemas, or a :class:`History`. Texts are numbered 1, 2, ... in findings.
     :param format: ``avro``, ``json``, ``protobuf`` or any registered format name.
     :param level: a :class:`Level` or its name (``BACKWARD``, ``FULL_TRANSITIVE``, ...),
         with Confluent's meaning.
@@ -133,28 +124,19 @@ def check_compatibility(
     fmt = default_registry().format(format)
     lvl = Level.parse(level)
     cache = cache or ParseCache()
-    if isinstance(new, ParsedSchema):
-        parsed_new = new
+    parsed_new = new if isinstance(new, ParsedSchema) else cache.parse(fmt, new, path=path, references=references)
+    if isinstance(previous, History):
+        numbered: list[tuple[str, HistoryVersion | ParsedSchema]] = [(v.version, v) for v in previous.needed(lvl)]
     else:
-        parsed_new = cache.parse(fmt, new, path=path, references=references)
-    items = previous.versions if isinstance(previous, History) else previous
-    if lvl is not Level.NONE and not lvl.transitive:
-        items = list(items)[-1:] if items else []
-        offset = len(previous.versions if isinstance(previous, History) else previous) - len(items)
-    else:
-        offset = 0
+        numbered = list(versions_needed(lvl, [(str(i + 1), _as_version(item, i)) for i, item in enumerate(previous)]))
     parsed_previous: list[tuple[str, ParsedSchema]] = []
-    for index, item in enumerate(items):
-        entry = _as_version(item, index + offset)
+    for number, entry in numbered:
         if isinstance(entry, ParsedSchema):
-            parsed_previous.append((str(index + offset + 1), entry))
+            parsed_previous.append((number, entry))
             continue
         refs = dict(references or {})
         refs.update(entry.references or {})
         parsed_previous.append(
-            (
-                entry.version,
-                cache.parse(fmt, entry.text, path=f"version {entry.version}", references=refs or None),
-            )
+            (entry.version, cache.parse(fmt, entry.text, path=f"version {entry.version}", references=refs or None))
         )
     return compare_parsed(fmt, parsed_new, parsed_previous, lvl)

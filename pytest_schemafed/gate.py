@@ -20,11 +20,11 @@ from typing import Any
 
 from .backends.base import Backend, BackendSpec, Judge, RunContext
 from .config import Settings
-from .discovery import ensure_parsed, find_format, load_source
+from .discovery import find_format, load_content, load_source
 from .engine import ParseCache, compare_parsed
 from .errors import BackendUnavailable, ConfigError, SchemafedError, SchemaParseError
 from .formats.base import ParsedSchema
-from .model import Check, History, Level, Outcome, SchemaSource, Verdict
+from .model import Check, ErrorKind, History, Level, SchemaContent, SchemaSource, Verdict
 from .registry import Registry
 from .secrets import scrub
 from .workers import MIN_FORKED_BATCH, ForkedEvaluation, can_fork
@@ -35,36 +35,31 @@ SubjectHook = Callable[[SchemaSource, str, str], str]
 
 
 def local_judge(registry: Registry, cache: ParseCache | None = None) -> Judge:
-    """A :data:`Judge` that compares a check's parsed source with a history, locally.
+    """A :data:`Judge` that compares a check's parsed file with a history, locally.
 
-    Registered versions are parsed through ``cache``, so a history shared by several
-    backends is parsed once. A version whose text (and references) is the file's own
-    is not parsed at all: a schema is compatible with itself at every level, and in a
-    pull request most files are unchanged since the base ref.
+    The versions compared are those :meth:`History.needed` picks for the level (the one
+    place that decides it). Registered versions are parsed through ``cache``, so a
+    history shared by several backends is parsed once. A version whose text (and
+    references) is the file's own is not parsed at all: a schema is compatible with
+    itself at every level, and in a pull request most files are unchanged since the base.
     """
     cache = cache or ParseCache()
 
     def judge(check: Check, history: History, level: Level) -> Verdict:
         fmt = registry.format(check.source.format)
-        new = check.source.parsed
-        if new is None:
-            new = fmt.parse(check.source.text, path=check.source.relpath, references=check.source.references)
-        if level is Level.NONE:
-            return Verdict(True, outcome=Outcome.COMPATIBLE, level=level)
-        needed = history.versions if level.transitive else history.versions[-1:]
+        content = check.loaded
+        needed = history.needed(level)
+        compared = tuple(v.version for v in needed)  # the identical versions count as compared
         previous: list[tuple[str, ParsedSchema]] = []
         for version in needed:
-            if version.text == check.source.text and not version.references:
+            if version.text == content.text and not version.references:
                 continue  # the same schema: nothing to compare
-            refs = dict(check.source.references)
+            refs = dict(content.references)
             refs.update(version.references or {})
             label = f"{check.backend_id} version {version.version} of {check.subject}"
             previous.append((version.version, cache.parse(fmt, version.text, path=label, references=refs or None)))
-        compared = tuple(v.version for v in needed)  # the identical versions count as compared
-        if not previous:
-            return Verdict(True, outcome=Outcome.COMPATIBLE, level=level, versions=compared)
-        verdict = compare_parsed(fmt, new, previous, level)
-        return verdict if len(previous) == len(needed) else replace(verdict, versions=compared)
+        verdict = compare_parsed(fmt, content.parsed, previous, level)
+        return replace(verdict, versions=compared)
 
     return judge
 
@@ -118,6 +113,7 @@ class Gate:
         self.judge = local_judge(registry, self.parse_cache)
         self.backends: dict[str, Backend] = {}
         self.backend_errors: dict[str, str] = {}
+        self._contents: dict[str, SchemaContent] = {}
         self.verdicts: dict[tuple[str, str], Verdict] = {}
         if workers is None:
             workers = os.cpu_count() or 1
@@ -139,12 +135,26 @@ class Gate:
 
     # ------------------------------------------------------------------ plan
     def source_for(self, path: Path) -> SchemaSource | None:
-        """Read and parse ``path`` if the configuration selects it, else ``None``."""
+        """The source of ``path`` if the configuration selects it, else ``None``."""
         found = find_format(path, self.settings, self.registry)
         if found is None:
             return None
         entry, fmt = found
-        return load_source(path, self.rootdir, entry, fmt, self.registry)
+        source, content = load_source(path, self.rootdir, entry, fmt, self.registry)
+        if content is not None:
+            with self._lock:
+                self._contents[source.relpath] = content
+        return source
+
+    def content(self, source: SchemaSource) -> SchemaContent:
+        """The file's content, read and parsed once per batch (kept until its checks have verdicts)."""
+        with self._lock:
+            found = self._contents.get(source.relpath)
+        if found is None:
+            found = load_content(source, self.rootdir, self.registry)
+            with self._lock:
+                found = self._contents.setdefault(source.relpath, found)
+        return found
 
     def backend_ids(self, source: SchemaSource) -> list[str]:
         """The backend ids ``source`` is checked against, in configuration order."""
@@ -192,10 +202,11 @@ class Gate:
         remote: list[tuple[Backend, Check]] = []
         for backend_id, batch in todo.items():
             backend = self.backends[backend_id]
-            if backend.max_in_flight <= 1:  # local and CPU-bound
+            if backend.local:  # CPU-bound: forked workers read and parse their own files
                 local.extend((backend, check) for check in batch)
                 continue
-            batch = [c for c in batch if self._parsed_or_stored(c)]  # requests may need the parsed form
+            # requests may need the parsed form: read and parse here, once, before any thread asks
+            batch = [replace(c, content=self.content(c.source)) for c in batch if self._readable_or_stored(c)]
             if self._prepare(backend, batch):
                 remote.extend((backend, check) for check in batch)
         if remote:
@@ -203,24 +214,24 @@ class Gate:
         if local:
             self._run_local(local)
         self.parse_cache.clear()
-        for check in checks:
-            source = check.source
-            if all((source.relpath, rid) in self.verdicts for rid in self.backend_ids(source)):
-                source.parsed = None
+        with self._lock:
+            for check in checks:
+                source = check.source
+                if all((source.relpath, rid) in self.verdicts for rid in self.backend_ids(source)):
+                    self._contents.pop(source.relpath, None)
 
-    def _parsed_or_stored(self, check: Check) -> bool:
-        """Parse the check's file; on failure store its verdict and return False."""
+    def _readable_or_stored(self, check: Check) -> bool:
+        """Read and parse the check's file; on failure store its verdict and return False."""
         verdict = self._parse_failure(check)
         if verdict is not None:
             self._store(check, verdict)
         return verdict is None
 
     def _parse_failure(self, check: Check) -> Verdict | None:
-        ensure_parsed(check.source, self.rootdir, self.registry)
-        source = check.source
-        if source.parse_error is None:
+        content = self.content(check.source)
+        if content.error is None:
             return None
-        return Verdict.failed(source.parse_error, check.level, kind="schema", line=source.parse_error_line)
+        return Verdict.failed(content.error, ErrorKind.SCHEMA, check.level, line=content.error_line)
 
     def _prepare(self, backend: Backend, batch: list[Check]) -> bool:
         """``backend.prepare(batch)``; on failure every check of the batch gets the error."""
@@ -272,35 +283,36 @@ class Gate:
 
     def _compute(self, backend: Backend, check: Check) -> Verdict:
         """One verdict; never raises (also runs in forked workers)."""
-        failure = self._parse_failure(check)
-        if failure is not None:
-            return failure
         try:
-            return backend.evaluate(check, self.judge)
+            failure = self._parse_failure(check)
+            if failure is not None:
+                return failure
+            return backend.evaluate(replace(check, content=self.content(check.source)), self.judge)
         except SchemafedError as exc:
             return self._error_verdict(check, exc)
         except Exception as exc:  # a bug of ours or of a backend library: say so, keep going
             return Verdict.failed(
                 scrub(f"internal error in backend {check.backend_id!r} ({type(exc).__name__}: {exc}); "
                       "please report it"),
+                ErrorKind.INTERNAL,
                 check.level,
             )
 
     def _error_verdict(self, check: Check, exc: SchemafedError) -> Verdict:
         if isinstance(exc, SchemaParseError):
-            return Verdict.failed(f"a registered version cannot be parsed: {exc}", check.level, kind="registry")
+            return Verdict.failed(f"a registered version cannot be parsed: {exc}", ErrorKind.REGISTRY, check.level)
         if isinstance(exc, BackendUnavailable):
             return self._unavailable(check, str(exc))
-        return Verdict.failed(str(exc), check.level, kind="registry")
+        return Verdict.failed(str(exc), ErrorKind.REGISTRY, check.level)
 
     def _unavailable(self, check: Check, message: str) -> Verdict:
         if self.specs[check.backend_id].options.get("on_unavailable") == "skip":
-            return Verdict(True, outcome=Outcome.SKIPPED, level=check.level, error=message, error_kind="registry")
-        return Verdict.failed(message, check.level, kind="registry")
+            return Verdict.skipped(message, check.level)
+        return Verdict.failed(message, ErrorKind.REGISTRY, check.level)
 
     def _store(self, check: Check, verdict: Verdict) -> None:
-        if verdict.error:  # a backend's own failed verdict is the registry's side unless it says otherwise
-            verdict = replace(verdict, error=scrub(verdict.error), error_kind=verdict.error_kind or "registry")
+        if verdict.error:
+            verdict = replace(verdict, error=scrub(verdict.error))
         with self._lock:
             self.verdicts[check.key] = verdict
         if self.on_verdict is not None:

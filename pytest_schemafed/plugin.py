@@ -20,9 +20,10 @@ from . import hookspecs
 from .config import CONFIG_NAMES, Settings, load_settings
 from .errors import ConfigError, SchemafedError
 from .gate import Gate
-from .model import Check, Level, Outcome, SchemaSource, Verdict
+from .model import Check, CheckResult, Level, Outcome, SchemaSource, Verdict
 from .registry import ENTRY_POINT_GROUP, Registry, fill_registry
 from .report import teardown_index
+from .report.collect import RESULT_PROPERTY
 from .report.terminal import render_failure, render_summary
 
 __all__ = ["SchemaFile", "SchemaItem", "SchemafedPlugin"]
@@ -303,29 +304,23 @@ class SchemaItem(pytest.Item):
                         f"nothing to be compatible with{note}")
         if verdict.outcome is Outcome.SKIPPED:
             pytest.skip(f"{self.check.backend_id} unavailable (on_unavailable: skip): {verdict.error}")
-        if not verdict.compatible:
+        if verdict.failing:
             raise SchemaIncompatible(render_failure(self.check, verdict, self._describe_backend()))
 
     def _record(self, verdict: Verdict) -> None:
-        props = [
-            ("registry", self.check.backend_id),
-            ("subject", self.check.subject),
+        check = self.check
+        result = CheckResult(self.nodeid, check.source.relpath, check.source.format, check.backend_id,
+                             check.subject, self._describe_backend(), verdict)
+        self.user_properties.append((RESULT_PROPERTY, json.dumps(result.to_dict(), separators=(",", ":"))))
+        # for people reading JUnit XML; the reports read only the result above
+        self.user_properties.extend((PROPERTY_PREFIX + k, v) for k, v in (
+            ("registry", check.backend_id),
+            ("subject", check.subject),
             ("outcome", verdict.outcome.value),
             ("level", verdict.level.value if verdict.level else ""),
-            ("versions", ",".join(verdict.versions)),
-            ("rules", ",".join(sorted({f.rule for f in verdict.findings}))),
-            # for the reports (report/collect.py): plain strings, so they cross pytest-xdist
-            ("file", self.check.source.relpath),
-            ("format", self.check.source.format),
-            ("backend", self._describe_backend()),
-            ("findings", json.dumps([f.to_dict() for f in verdict.findings], separators=(",", ":"))
-             if verdict.findings else ""),
-            ("error", verdict.error or ""),
-            ("error_kind", (verdict.error_kind or "registry") if verdict.error else ""),
-            ("error_line", str(verdict.error_line or "") if verdict.error else ""),
-            ("notes", json.dumps(list(verdict.notes)) if verdict.notes else ""),
-        ]
-        self.user_properties.extend((PROPERTY_PREFIX + k, v) for k, v in props)
+            ("rules", ",".join(result.rules)),
+            ("warnings", str(len(verdict.warnings))),
+        ))
 
     def _describe_backend(self) -> str:
         backend = self.plugin.gate.backends.get(self.check.backend_id)

@@ -92,6 +92,10 @@ class Backend(ABC):
 
     type_name: ClassVar[str]
     options: ClassVar[Mapping[str, Option]] = {}
+    #: True for a backend whose checks are pure computation on data it holds locally (git,
+    #: directory): the gate may evaluate them in forked worker processes. False for a backend
+    #: that asks a server: evaluated from threads, at most ``max_in_flight`` at once.
+    local: ClassVar[bool] = False
     max_in_flight: int = 8
 
     def __init__(self, spec: BackendSpec, context: RunContext) -> None:
@@ -143,20 +147,19 @@ class Backend(ABC):
         """Compute the verdict of one check; called from a worker thread.
 
         The default fetches :meth:`history` and lets the local engine judge it at the
-        forced level, else the level the backend reports, else BACKWARD. Backends with
-        their own check endpoint override this to add the registry's verdict.
+        forced level, else the level the backend reports, else :attr:`default_level`.
+        Backends with their own check endpoint override this to add the registry's verdict.
         """
         try:
             history = self.history(check)
         except SubjectNotFound as exc:
             return Verdict.new_subject(check.level, note=exc.message or None)
-        level = check.level or history.level or Level.BACKWARD
-        verdict = judge(check, history, level)
-        if history.notes:
-            from dataclasses import replace
+        level = check.level or history.level or self.default_level
+        return judge(check, history, level).with_notes(*history.notes)
 
-            verdict = replace(verdict, notes=verdict.notes + history.notes)
-        return verdict
+    #: the level of a backend that reports none and has none configured (git, directory):
+    #: Confluent's own default
+    default_level: ClassVar[Level] = Level.BACKWARD
 
     def after_fork(self) -> None:
         """Called in a forked worker process (see :mod:`pytest_schemafed.workers`) before it

@@ -1,21 +1,31 @@
 """Backend ``type: confluent``: the REST API of Confluent Schema Registry.
 
 Also served by Confluent Cloud, Karapace, Redpanda and Apicurio (``/apis/ccompat/v7``).
-The registry is the authority: each check asks it with
-``POST /compatibility/subjects/{subject}/versions/latest?verbose=true`` (or ``/versions``
-for ``*_TRANSITIVE`` levels, falling back to one check per version where the route is
-missing, as on Karapace), while the local engine runs on the same registered versions
-to explain and locate. When the two disagree the item follows the registry and the
-verdict says so.
+The check endpoint (``POST /compatibility/subjects/{subject}/versions/latest?verbose=true``,
+or ``/versions`` for ``*_TRANSITIVE`` levels, falling back to one check per version where
+the route is missing, as on Karapace) takes no level: the registry always applies the
+subject's own. So:
 
-Requests per check: the subject's level (``GET /config/{s}?defaultToGlobal=true``,
-skipped when the level is forced), its history (``GET .../versions/latest``, or every
-version for a transitive level), the latest version of each referenced subject (once
-per run), and the compatibility check. Only ``GET`` and ``POST /compatibility/...`` are
-ever sent: the gate never registers, deletes or changes configuration.
+* where the level to enforce is the subject's own (not forced, or forced to the same),
+  the registry decides and the local engine, run on the same registered versions,
+  explains and locates; where the two disagree, the verdict says so;
+* where a forced level differs, the local engine judges at the forced level against the
+  versions that level needs (:func:`~pytest_schemafed.levels.versions_needed`, which also
+  honours the subject's ``compatibilityGroup``), fetched from the registry, and the
+  registry's own answer at its own level is shown beside it.
+
+Every answer the verdict depends on is checked against its documented shape; anything
+else is an error for that item naming the request and what came back, never a level and
+never "compatible".
+
+Requests per check: the subject's config (``GET /config/{s}?defaultToGlobal=true``), its
+history (``GET .../versions/latest``, or every version for a transitive level or a
+compatibility group), the latest version of each referenced subject (once per run), and
+the compatibility check. Only ``GET`` and ``POST /compatibility/...`` are ever sent: the
+gate never registers, deletes or changes configuration.
 
 Subject-version answers are immutable and cached across runs (``RunContext.cache_*``);
-``latest`` and config never are.
+``latest``, listings and config never are.
 
 The registry operations of the ``schemafed`` command live in
 :mod:`pytest_schemafed.backends.confluent_admin`; the gate never calls them.
@@ -26,16 +36,27 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, ClassVar
 from urllib.parse import quote
 
 import httpx
 
 from ..errors import BackendError, BackendProtocolError, SchemafedError, SubjectNotFound
-from ..model import Check, History, HistoryVersion, Level, Outcome, RemoteVerdict, Verdict
+from ..levels import Needs, needs
+from ..model import Check, ErrorKind, History, HistoryVersion, Level, RemoteVerdict, Verdict
 from .base import Backend, BackendSpec, Judge, Option, RunContext
 from .confluent_admin import ConfluentAdmin
-from .confluent_support import Once, error_detail, is_bare_not_found, remote_verdict
+from .confluent_support import (
+    Once,
+    SubjectConfig,
+    error_detail,
+    is_bare_not_found,
+    metadata_properties,
+    parse_config,
+    remote_verdict,
+    shown,
+)
 from .http import CONNECTION_OPTIONS, AuthSettings, HttpClient, HttpSettings, safe_url, settings_from_options
 
 __all__ = ["ConfluentBackend"]
@@ -143,34 +164,52 @@ class ConfluentBackend(ConfluentAdmin, Backend):
             f"{safe_url(response.request.url)}{hint}", backend_id=self.id, url=self.url)
 
     # ------------------------------------------------------------ level
-    def _global_level(self) -> Level:
-        """The global level, asked once per run (the gate's path)."""
-        return self._once.get(("config",), self.global_level)
+    def _shape(self, response: httpx.Response, problem: str) -> BackendProtocolError:
+        """An answer that is not the documented shape: one line naming the request and what came back."""
+        return BackendProtocolError(
+            f"unexpected answer to {response.request.method} {safe_url(response.request.url)}: {problem}",
+            backend_id=self.id, url=self.url)
+
+    def _config(self, response: httpx.Response) -> SubjectConfig:
+        try:
+            return parse_config(self._json(response))
+        except ValueError as exc:
+            raise self._shape(response, str(exc)) from None
 
     def _parse_level(self, body: Any, response: httpx.Response) -> Level:
-        raw = body.get("compatibilityLevel") or body.get("compatibility") if isinstance(body, dict) else None
+        """The level of a config answer (strict: anything else is an error, never a level)."""
         try:
-            return Level.parse(str(raw))
-        except ValueError:
-            raise self._unexpected(response) from None
+            return parse_config(body).level
+        except ValueError as exc:
+            raise self._shape(response, str(exc)) from None
 
-    def _effective_level(self, subject: str) -> Level:
-        """The subject's own level, else the registry's global level."""
-        level = self._subject_level(subject)
-        return level if level is not None else self._global_level()
+    def _global_config(self) -> SubjectConfig:
+        """``GET /config``, asked once per run (the gate's path)."""
 
-    def _subject_level(self, subject: str) -> Level | None:
+        def ask() -> SubjectConfig:
+            response = self._get("config")
+            if response.status_code != 200:
+                raise self._unexpected(response)
+            return self._config(response)
+
+        return self._once.get(("config",), ask)
+
+    def _subject_config(self, subject: str) -> SubjectConfig | None:
         """``GET /config/{s}?defaultToGlobal=true``; ``None`` when the registry does not know the subject."""
         response = self._get(f"config/{self._seg(subject)}", defaultToGlobal="true")
         if response.status_code == 200:
-            return self._parse_level(self._json(response), response)
+            return self._config(response)
         if response.status_code == 404 and not is_bare_not_found(response):
-            return None if error_detail(response)[0] == 40401 else self._global_level()
+            code = error_detail(response)[0]
+            if code == 40401:
+                return None
+            if code == 40408:  # the subject has no level of its own
+                return self._global_config()
         raise self._unexpected(response)
 
     # ------------------------------------------------------------ history
     def _version(self, subject: str, version: str) -> dict[str, Any]:
-        """``GET /subjects/{s}/versions/{v}``; numbered versions are cached across runs."""
+        """``GET /subjects/{s}/versions/{v}``, checked; numbered versions are cached across runs."""
         cache_key = None
         if version.isdigit() and self.context.cache_get is not None:
             digest = hashlib.blake2b(f"{self.url}\0{subject}\0{version}".encode(), digest_size=12).hexdigest()
@@ -179,17 +218,19 @@ class ConfluentBackend(ConfluentAdmin, Backend):
                 cached = self.context.cache_get(cache_key)
             except Exception:
                 cached = None
-            if isinstance(cached, dict) and "schema" in cached:
+            if isinstance(cached, dict) and _version_problem(cached) is None:
                 return cached
         response = self._get(f"subjects/{self._seg(subject)}/versions/{version}")
         if response.status_code == 404 and error_detail(response)[0] in NOT_FOUND_CODES:
-            raise SubjectNotFound(f"subject {subject!r} has no registered version on registry {self.id!r}")
+            raise self._not_found(subject)
         if response.status_code != 200:
             raise self._unexpected(response)
         body = self._json(response)
-        if not isinstance(body, dict) or not isinstance(body.get("schema"), str):
-            raise self._unexpected(response)
-        kept = {k: body.get(k) for k in ("subject", "version", "id", "schema", "schemaType", "references")}
+        problem = _version_problem(body)
+        if problem is not None:
+            raise self._shape(response, problem)
+        kept = {k: body.get(k) for k in ("subject", "version", "id", "schema", "schemaType", "references",
+                                         "metadata")}
         if cache_key is not None and self.context.cache_set is not None:
             try:
                 self.context.cache_set(cache_key, kept)
@@ -201,65 +242,73 @@ class ConfluentBackend(ConfluentAdmin, Backend):
         """Texts of a registered version's references, nested ones included: name -> text."""
         texts: dict[str, str] = {}
         for ref in refs or ():
-            if not isinstance(ref, dict):
-                continue
-            key = (str(ref.get("subject")), str(ref.get("version")))
+            key = (str(ref["subject"]), str(ref["version"]))
             if key in seen:
                 continue
             body = self._once.get(("version", *key), functools.partial(self._version, *key))
-            texts[str(ref.get("name"))] = body["schema"]
+            texts[str(ref["name"])] = body["schema"]
             texts.update(self._resolve_references(body.get("references"), seen | {key}))
         return texts
 
     def _history_version(self, body: Mapping[str, Any]) -> HistoryVersion:
         refs = self._resolve_references(body.get("references"))
-        return HistoryVersion(version=str(body.get("version")), text=body["schema"], references=refs or None)
+        return HistoryVersion(version=str(body["version"]), text=body["schema"], references=refs or None,
+                              metadata=metadata_properties(body))
 
     def _not_found(self, subject: str) -> SubjectNotFound:
         return SubjectNotFound(f"subject {subject!r} has no registered version on registry {self.id!r}")
 
     def _version_numbers(self, subject: str) -> list[int]:
-        """``GET /subjects/{s}/versions``, sorted.
+        """``GET /subjects/{s}/versions``, sorted (asked once per subject and run).
 
         :raises SubjectNotFound: no version is registered under ``subject``.
         """
-        response = self._get(f"subjects/{self._seg(subject)}/versions")
-        if response.status_code == 404 and error_detail(response)[0] in NOT_FOUND_CODES:
-            raise self._not_found(subject)
-        if response.status_code != 200:
-            raise self._unexpected(response)
-        numbers = self._json(response)
-        if not isinstance(numbers, list) or not all(isinstance(n, int) for n in numbers):
-            raise self._unexpected(response)
-        if not numbers:
-            raise self._not_found(subject)
-        return sorted(numbers)
 
-    def fetch_history(self, subject: str, level: Level) -> History:
-        """The registered versions ``level`` needs, oldest first.
+        def ask() -> list[int]:
+            response = self._get(f"subjects/{self._seg(subject)}/versions")
+            if response.status_code == 404 and error_detail(response)[0] in NOT_FOUND_CODES:
+                raise self._not_found(subject)
+            if response.status_code != 200:
+                raise self._unexpected(response)
+            numbers = self._json(response)
+            if not isinstance(numbers, list) or not all(type(n) is int and n > 0 for n in numbers):
+                raise self._shape(response, f"expected a list of version numbers, got {shown(numbers)}")
+            if not numbers:
+                raise self._not_found(subject)
+            return sorted(numbers)
+
+        return self._once.get(("numbers", subject), ask)
+
+    def fetch_history(self, subject: str, level: Level, config: SubjectConfig | None = None) -> History:
+        """The registered versions ``level`` needs, oldest first (all of them under a compatibility group).
 
         :raises SubjectNotFound: no version is registered under ``subject``.
         """
-        if not level.transitive:
-            return History((self._history_version(self._version(subject, "latest")),), level=level)
-        return History(tuple(self._history_version(self._version(subject, str(n)))
-                             for n in self._version_numbers(subject)), level=level)
+        group = config.group if config is not None else None
+        if group is None:
+            need = needs(level)
+            needed = ("latest",) if need is Needs.LATEST else \
+                tuple(str(n) for n in self._version_numbers(subject)) if need is Needs.ALL else ()
+            versions = tuple(self._history_version(self._version(subject, v)) for v in needed)
+            return History(versions, level=level)
+        versions = tuple(self._history_version(self._version(subject, str(n)))
+                         for n in self._version_numbers(subject))
+        assert config is not None
+        latest = versions[-1].metadata if versions else None
+        return History(versions, level=level, group=group, group_value=config.group_value(latest))
 
     def history(self, check: Check) -> History:
-        """The registered versions the check's level needs (the level asked from the registry if not forced)."""
+        """The registered versions the check's level needs (the subject's own level if not forced)."""
         subject = self.registry_subject(check.subject)
-        return self.fetch_history(subject, check.level or self._effective_level(subject))
+        config = self._subject_config(subject) or self._global_config()
+        return self.fetch_history(subject, check.level or config.level, config)
 
     # ------------------------------------------------------------ references
     def _references(self, check: Check) -> list[dict[str, Any]]:
         """``references`` for the check request: local imports mapped to registered subjects."""
-        names = list(check.source.references)
-        if check.source.parsed is not None:
-            try:
-                fmt = self.context.registry.format(check.source.format)
-                names += [n for n in fmt.imports(check.source.parsed) if n not in names]
-            except KeyError:
-                pass
+        names = list(check.loaded.references)
+        fmt = self.context.registry.format(check.source.format)
+        names += [n for n in fmt.imports(check.parsed) if n not in names]
         out: list[dict[str, Any]] = []
         for name in names:
             target = self.reference_map.get(name)
@@ -289,89 +338,102 @@ class ConfluentBackend(ConfluentAdmin, Backend):
         return self.http.request("POST", path, params=params, json=payload,
                                  headers={"Content-Type": "application/vnd.schemaregistry.v1+json"})
 
-    def _answer(self, response: httpx.Response, subject: str, versions: Sequence[str]) -> RemoteVerdict:
+    def _answer(self, response: httpx.Response, subject: str, versions: Sequence[str], level: Level) -> RemoteVerdict:
         if response.status_code == 200:
-            return remote_verdict(self._json(response), versions, self._unexpected(response))
+            return remote_verdict(self._json(response), versions,
+                                  self._shape(response, f"expected {{\"is_compatible\": true|false}}, got "
+                                                        f"{shown(_body(response))}"), level)
         code, message = error_detail(response)
         if response.status_code == 404 and code in NOT_FOUND_CODES:
-            raise SubjectNotFound(f"subject {subject!r} has no registered version on registry {self.id!r}")
+            raise self._not_found(subject)
         if response.status_code == 422 and code in (42201, 422):
             raise _Rejected(f"the registry rejects the schema as invalid (error {code}: {message})")
         raise self._unexpected(response)
 
-    def remote_check(self, subject: str, payload: dict[str, Any], level: Level, history: History) -> RemoteVerdict:
-        """The registry's own verdict on ``payload`` at ``level`` (per version where it must)."""
-        all_versions = tuple(v.version for v in history.versions)
-        if not level.transitive:
-            return self._answer(self._post_check(subject, "latest", payload), subject, all_versions[-1:])
+    def remote_check(self, subject: str, payload: dict[str, Any], level: Level) -> RemoteVerdict:
+        """The registry's own verdict on ``payload``: it applies the subject's own ``level``.
+
+        Transitive levels use ``POST .../versions`` and, where that route is missing (Karapace),
+        one check per registered version.
+        """
+        if needs(level) is not Needs.ALL:
+            return self._answer(self._post_check(subject, "latest", payload), subject, ("latest",), level)
+        numbers = tuple(str(n) for n in self._version_numbers(subject))
         if self._all_versions_route:
             response = self._post_check(subject, None, payload)
             if not is_bare_not_found(response):
-                return self._answer(response, subject, all_versions)
+                return self._answer(response, subject, numbers, level)
             self._all_versions_route = False  # Karapace: the route is missing; check each version
-        answers = [self._answer(self._post_check(subject, v, payload), subject, (v,)) for v in all_versions]
+        answers = [self._answer(self._post_check(subject, v, payload), subject, (v,), level) for v in numbers]
         failed = [a for a in answers if not a.compatible]
         return RemoteVerdict(compatible=not failed, messages=tuple(m for a in failed for m in a.messages),
-                             versions=all_versions)
+                             versions=numbers, level=level)
 
     # ------------------------------------------------------------ evaluate
     def evaluate(self, check: Check, judge: Judge) -> Verdict:
-        """Level, history, references, the registry's verdict, and the local engine's explanation."""
+        """The registry decides at the subject's own level; a forced other level is judged locally.
+
+        The Confluent API's check endpoint takes no level: it always applies the subject's
+        own. So where the level to enforce is the subject's own, the registry's answer is
+        the verdict and the local engine explains and locates; where it is another (forced
+        by ``level:`` or ``--schemafed-level``), the local engine judges against the
+        versions that level needs, fetched from the registry, and the registry's own answer
+        at its own level is shown beside it.
+        """
         subject = self.registry_subject(check.subject)
-        level = check.level or self._subject_level(subject)
+        level = check.level
         try:
-            if level is None:  # unknown to /config (Karapace): new, unless versions exist after all
+            config = self._subject_config(subject)
+            if config is None:  # unknown to /config (Karapace): new, unless versions exist after all
                 self._version(subject, "latest")
-                level = self._global_level()
-            if level is Level.NONE:
-                return Verdict(True, level=level,
-                               notes=(f"subject {subject!r} has level NONE: any schema is accepted",))
-            history = self.fetch_history(subject, level)
-            payload: dict[str, Any] = {"schema": check.source.text}
-            fmt_type = self._schema_type(check)
-            if fmt_type != "AVRO":
-                payload["schemaType"] = fmt_type
-            references = self._references(check)
-            if references:
-                payload["references"] = references
-            remote = self.remote_check(subject, payload, level, history)
+                config = self._global_config()
+            level = check.level or config.level
+            if level is Level.NONE and config.level is Level.NONE:
+                return Verdict.judged((), level, notes=(f"subject {subject!r} has level NONE: any schema is "
+                                                        "accepted",))
+            history = self.fetch_history(subject, level, config)
+            remote = None
+            if config.level is not Level.NONE:
+                remote = self.remote_check(subject, self._payload(check), config.level)
         except SubjectNotFound as exc:
             return Verdict.new_subject(level, note=exc.message or None)
         except _Rejected as exc:
-            return Verdict.failed(f"registry {self.id!r}: {exc}", level, kind="schema")
-        return self._combine(check, judge, history, level, remote)
+            return Verdict.failed(f"registry {self.id!r}: {exc}", ErrorKind.SCHEMA, level)
+        if level is config.level and remote is not None:
+            return self._registry_decides(check, judge, history, level, remote)
+        verdict = judge(check, history, level).with_notes(*history.notes)
+        own = config.level.value
+        if remote is None:
+            return verdict.with_notes(f"judged locally at {level.value}; the subject's own level on registry "
+                                      f"{self.id!r} is {own}, which accepts any schema")
+        said = "compatible" if remote.compatible else "incompatible: " + ("; ".join(remote.messages) or "no reason")
+        return replace(verdict, remote=remote).with_notes(
+            f"judged locally at {level.value} (forced); registry {self.id!r} checks at the subject's own level "
+            f"{own} and says {said}")
+
+    def _payload(self, check: Check) -> dict[str, Any]:
+        payload: dict[str, Any] = {"schema": check.text}
+        fmt_type = self._schema_type(check)
+        if fmt_type != "AVRO":
+            payload["schemaType"] = fmt_type
+        references = self._references(check)
+        if references:
+            payload["references"] = references
+        return payload
 
     def _schema_type(self, check: Check) -> str:
-        try:
-            return self.context.registry.format(check.source.format).schema_type.upper()
-        except KeyError:
-            return {"json": "JSON", "jsonschema": "JSON", "protobuf": "PROTOBUF"}.get(check.source.format, "AVRO")
+        return self.context.registry.format(check.source.format).schema_type.upper()
 
-    def _combine(self, check: Check, judge: Judge, history: History, level: Level, remote: RemoteVerdict) -> Verdict:
+    def _registry_decides(self, check: Check, judge: Judge, history: History, level: Level,
+                          remote: RemoteVerdict) -> Verdict:
         notes = list(history.notes)
         try:
             local: Verdict | None = judge(check, history, level)
         except SchemafedError as exc:
             local = None
             notes.append(f"the local engine could not compare: {exc}")
-        findings = local.findings if local is not None else ()
-        if local is not None and remote.compatible and not local.compatible:
-            notes.append(f"registry {self.id!r} accepts this schema but the local engine found "
-                         f"{len(findings)} problem(s); the item follows the registry (a registry setting such "
-                         "as normalize, or a bug on one side)")
-        elif local is not None and not remote.compatible and local.compatible:
-            reasons = "; ".join(remote.messages) or "no reason given"
-            notes.append(f"registry {self.id!r} rejects this schema ({reasons}) but the local engine found no "
-                         "problem; the item follows the registry")
-        return Verdict(
-            compatible=remote.compatible,
-            findings=findings,
-            outcome=Outcome.COMPATIBLE if remote.compatible else Outcome.INCOMPATIBLE,
-            level=level,
-            versions=local.versions if local is not None and local.versions else remote.versions,
-            remote=remote,
-            notes=tuple(notes),
-        )
+        versions = local.versions if local is not None and local.versions else remote.versions
+        return Verdict.by_registry(remote, local, level, versions, registry_id=self.id, notes=tuple(notes))
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -380,6 +442,33 @@ class ConfluentBackend(ConfluentAdmin, Backend):
     def describe(self) -> str:
         """``confluent <id> (<url>)``, without credentials."""
         return f"confluent {self.id} ({safe_url(self.url)})"
+
+
+def _body(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return response.text
+
+
+def _version_problem(body: Any) -> str | None:
+    """What is wrong with a ``GET /subjects/{s}/versions/{v}`` answer, or ``None``."""
+    if not isinstance(body, dict):
+        return f"expected an object with schema and version, got {shown(body)}"
+    if not isinstance(body.get("schema"), str):
+        return f"expected schema to be a string, got {shown(body)}"
+    if type(body.get("version")) is not int:
+        return f"expected version to be a number, got {shown(body)}"
+    refs = body.get("references")
+    if refs is not None and (not isinstance(refs, list) or not all(
+            isinstance(r, dict) and isinstance(r.get("name"), str) and isinstance(r.get("subject"), str)
+            and type(r.get("version")) is int for r in refs)):
+        return f"expected references to be a list of {{name, subject, version}}, got {shown(refs)}"
+    try:
+        metadata_properties(body)
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 class _Rejected(Exception):

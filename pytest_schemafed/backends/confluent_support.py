@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import httpx
 
 from ..errors import BackendError
-from ..model import RemoteVerdict
+from ..model import Level, RemoteVerdict
 from ..secrets import scrub
 
-__all__ = ["Once", "error_detail", "is_bare_not_found", "remote_verdict"]
+__all__ = [
+    "Once", "SubjectConfig", "error_detail", "is_bare_not_found", "metadata_properties", "parse_config",
+    "remote_verdict", "shown",
+]
 
 T = TypeVar("T")
 _OLD_VERSION = re.compile(r"^\{oldSchemaVersion:\s*(\d+)\}$")
@@ -83,7 +88,8 @@ def is_bare_not_found(response: httpx.Response) -> bool:
     return code is None or code == 404
 
 
-def remote_verdict(body: Any, versions: Sequence[str], unexpected: BackendError) -> RemoteVerdict:
+def remote_verdict(body: Any, versions: Sequence[str], unexpected: BackendError,
+                   level: Level | None = None) -> RemoteVerdict:
     """Read ``{"is_compatible": ..., "messages": [...]}``.
 
     Confluent's verbose entries are kept as given, except ``{oldSchema: '...'}`` (the whole
@@ -92,9 +98,12 @@ def remote_verdict(body: Any, versions: Sequence[str], unexpected: BackendError)
     """
     if not isinstance(body, dict) or not isinstance(body.get("is_compatible"), bool):
         raise unexpected
+    raw = body.get("messages")
+    if raw is not None and not isinstance(raw, list):
+        raise unexpected
     messages: list[str] = []
     failed: list[str] = []
-    for message in body.get("messages") or ():
+    for message in raw or ():
         text = str(message)
         match = _OLD_VERSION.match(text)
         if match:
@@ -102,4 +111,84 @@ def remote_verdict(body: Any, versions: Sequence[str], unexpected: BackendError)
         elif not text.startswith("{oldSchema:"):
             messages.append(text)
     return RemoteVerdict(compatible=body["is_compatible"], messages=tuple(messages),
-                         versions=tuple(failed) or tuple(versions))
+                         versions=tuple(failed) or tuple(versions), level=level)
+
+
+LEVEL_KEYS = ("compatibilityLevel", "compatibility")
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectConfig:
+    """What ``GET /config[/{s}]`` says: the level, and Confluent's compatibility group.
+
+    :param level: the compatibility level the registry applies.
+    :param group: ``compatibilityGroup``: the metadata property that splits lineages.
+    :param override: ``overrideMetadata.properties`` (forced onto every new version).
+    :param default: ``defaultMetadata.properties`` (used when a version has none).
+    """
+
+    level: Level
+    group: str | None = None
+    override: Mapping[str, str] = field(default_factory=dict)
+    default: Mapping[str, str] = field(default_factory=dict)
+
+    def group_value(self, latest: Mapping[str, str] | None) -> str | None:
+        """The new schema's group value: forced by ``overrideMetadata``, else inherited from
+        the latest version (as Confluent inherits metadata on registration), else the default."""
+        if self.group is None:
+            return None
+        for source in (self.override, latest or {}, self.default):
+            if self.group in source:
+                return source[self.group]
+        return None
+
+
+def shown(body: Any, limit: int = 120) -> str:
+    """An answer as a user may see it: JSON, masked, cut short."""
+    try:
+        text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(body)
+    text = scrub(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def parse_config(body: Any) -> SubjectConfig:
+    """Read a config answer, strictly.
+
+    :raises ValueError: saying what is wrong, when the answer is not the documented shape
+        (an object with ``compatibilityLevel`` or ``compatibility`` naming one of the seven
+        levels; optional ``compatibilityGroup`` string; optional metadata objects).
+    """
+    if not isinstance(body, dict):
+        raise ValueError(f"expected an object with compatibilityLevel, got {shown(body)}")
+    raw = next((body[k] for k in LEVEL_KEYS if body.get(k) is not None), None)
+    names = {m.value for m in Level}
+    if not isinstance(raw, str) or raw not in names:
+        raise ValueError(f"expected compatibilityLevel to be one of {', '.join(sorted(names))}, got {shown(body)}")
+    group = body.get("compatibilityGroup")
+    if group is not None and (not isinstance(group, str) or not group):
+        raise ValueError(f"expected compatibilityGroup to be a property name, got {shown(body)}")
+    return SubjectConfig(Level(raw), group, _properties(body, "overrideMetadata"), _properties(body, "defaultMetadata"))
+
+
+def metadata_properties(body: Mapping[str, Any]) -> dict[str, str] | None:
+    """A registered version's ``metadata.properties``, or ``None`` when it has none.
+
+    :raises ValueError: when the metadata is not the documented shape.
+    """
+    if body.get("metadata") is None:
+        return None
+    return _properties(body, "metadata")
+
+
+def _properties(body: Mapping[str, Any], key: str) -> dict[str, str]:
+    value = body.get(key)
+    if value is None:
+        return {}
+    props = value.get("properties") if isinstance(value, dict) else None
+    if props is None and isinstance(value, dict):
+        return {}
+    if not isinstance(props, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in props.items()):
+        raise ValueError(f"expected {key}.properties to map names to strings, got {shown(value)}")
+    return dict(props)

@@ -36,6 +36,7 @@ class DirectoryBackend(Backend):
     options: ClassVar = {
         "path": Option(str, required=True, doc="the folder holding the exported versions"),
     }
+    local = True
     max_in_flight = 1
 
     def __init__(self, spec: BackendSpec, context: RunContext) -> None:

@@ -282,6 +282,7 @@ class GitBackend(Backend):
         "ref": Option(str, doc="the ref to compare with (default: merge-base with the upstream branch, else HEAD)"),
         "repo": Option(str, doc="the repository folder (default: the one holding each file)"),
     }
+    local = True
     max_in_flight = 1  # all blobs come in one batch in prepare(); evaluation is CPU only
 
     def __init__(self, spec: BackendSpec, context: RunContext) -> None:

@@ -31,11 +31,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..errors import BackendError, SubjectNotFound
-from ..model import Check, Finding, History, HistoryVersion, Level, Outcome, Verdict
+from ..levels import Needs, needs
+from ..model import Check, ErrorKind, Finding, History, HistoryVersion, Level, Verdict
 from .base import Backend, BackendSpec, Judge, Option, RunContext
 from .glue_admin import GlueAdmin
 from .glue_client import (
@@ -325,7 +326,8 @@ class GlueBackend(GlueAdmin, Backend):
         """The versions ``level`` needs (``None``: the latest), with notes on statuses."""
         if level is Level.NONE:
             return History(versions=(), level=schema.level)
-        answers, skipped = self._all(schema) if level is not None and level.transitive else self._latest(schema)
+        every = level is not None and needs(level) is Needs.ALL
+        answers, skipped = self._all(schema) if every else self._latest(schema)
         notes: list[str] = []
         pending = [str(a["VersionNumber"]) for a in answers if a.get("Status") == "PENDING"]
         if pending:
@@ -369,14 +371,12 @@ class GlueBackend(GlueAdmin, Backend):
             return self._disabled(check, schema, level)
         if level is None:
             return Verdict.failed(f"registry {self.id!r}: Glue schema {schema.name!r} has compatibility "
-                                  f"{schema.compatibility!r}, which this version does not know: set `level:`")
+                                  f"{schema.compatibility!r}, which this version does not know: set `level:`",
+                                  ErrorKind.REGISTRY)
         history = self.read_history(schema, level)
         if level is not Level.NONE and not history.versions:
             return Verdict.new_subject(level, note=" ".join(history.notes) or None)
-        verdict = judge(check, history, level)
-        if history.notes:
-            verdict = replace(verdict, notes=verdict.notes + history.notes)
-        return verdict
+        return judge(check, history, level).with_notes(*history.notes)
 
     def _data_format(self, name: str) -> str:
         fmt = self.context.registry.formats.get(name) if self.context.registry is not None else None
@@ -388,15 +388,15 @@ class GlueBackend(GlueAdmin, Backend):
     ) -> Verdict:
         finding = Finding(rule=rule, message=message, line=1, column=1, hint=hint,
                           version=versions[-1] if versions else None)
-        return Verdict(False, findings=(finding,), outcome=Outcome.INCOMPATIBLE, level=level, versions=versions)
+        return Verdict.judged((finding,), level or self.default_level, versions)
 
     def _disabled(self, check: Check, schema: GlueSchema, level: Level | None) -> Verdict:
         answers, _ = self._latest(schema)
-        if answers and _same_text(str(answers[0].get("SchemaDefinition", "")), check.source.text):
+        if answers and _same_text(str(answers[0].get("SchemaDefinition", "")), check.text):
             note = (f"Glue schema {schema.name!r} is DISABLED; the file equals version "
                     f"{answers[0]['VersionNumber']}, so no new version is needed")
-            return Verdict(True, outcome=Outcome.COMPATIBLE, level=level,
-                           versions=(str(answers[0]["VersionNumber"]),), notes=(note,))
+            return Verdict.judged((), level or self.default_level, (str(answers[0]["VersionNumber"]),),
+                                  notes=(note,))
         return self._refuse(GLUE_COMPATIBILITY_DISABLED, level, (
             f"Glue schema {schema.name!r} in registry {self.id!r} has compatibility DISABLED: "
             "no new version would be accepted"),

@@ -40,7 +40,7 @@ from ..errors import (
     SchemafedError,
     SubjectNotFound,
 )
-from ..model import Check, History, Outcome, Verdict
+from ..model import Check, ErrorKind, History, Verdict
 from ..secrets import scrub
 from ..tables import LocalMappingError, TableSchema, UnsupportedType, judge_table, local_table
 from ..tables.spark import table_from_info
@@ -174,7 +174,7 @@ class UnityCatalogBackend(Backend):
     def _record_name(self, check: Check) -> str:
         try:
             fmt = self.context.registry.format(check.source.format)
-            parsed = check.source.parsed
+            parsed = check.content.parsed if check.content is not None else None
             return (fmt.record_name(parsed) if parsed is not None else None) or check.source.stem
         except KeyError:
             return check.source.stem
@@ -284,7 +284,7 @@ class UnityCatalogBackend(Backend):
         try:
             full_name = self.table_name(check)
         except ConfigError as exc:
-            return Verdict.failed(f"registry {self.id!r}: {exc}", level)
+            return Verdict.failed(f"registry {self.id!r}: {exc}", ErrorKind.REGISTRY, level)
         if full_name is None:
             return Verdict.new_subject(level, note=f"subject {check.subject} is not mapped to a table "
                                                    f"(add it to tables: of registry {self.id!r})")
@@ -299,33 +299,29 @@ class UnityCatalogBackend(Backend):
             return Verdict.failed(
                 f"registry {self.id!r}: {column}table {full_name} has type `{exc.type_text}`, which the table "
                 "model does not know; this table cannot be checked (exclude the subject from this registry, "
-                "or report the type)", level)
+                "or report the type)", ErrorKind.REGISTRY, level)
         if not table.name or table.name.count(".") != 2:
             table = TableSchema(full_name, table.columns, table.data_format, table.properties)
         return self._judge(check, table, level)
 
     def _judge(self, check: Check, table: TableSchema, level: Any) -> Verdict:
         source = check.source
-        parsed = source.parsed
+        parsed = check.parsed
         try:
-            if parsed is None:
-                fmt = self.context.registry.format(source.format)
-                parsed = fmt.parse(source.text, path=source.relpath, references=source.references)
             local = local_table(parsed)
         except LocalMappingError as exc:
             hit = parsed.locate(exc.at) if hasattr(parsed, "locate") else None
             where = f"{source.relpath}:{hit[0]}" if hit else source.relpath
-            return Verdict.failed(f"{where}: cannot be written into table {table.name}: {exc.message}", level,
-                                  kind="schema")
+            return Verdict.failed(f"{where}: cannot be written into table {table.name}: {exc.message}",
+                                  ErrorKind.SCHEMA, level)
         except (TypeError, KeyError):
             return Verdict.failed(f"{source.relpath}: {source.format} schemas cannot be compared with a table "
                                   f"(registry {self.id!r} accepts Avro, JSON Schema, Protobuf and Iceberg files)",
-                                  level, kind="schema")
+                                  ErrorKind.SCHEMA, level)
         except SchemafedError as exc:
-            return Verdict.failed(str(exc), level, kind="schema")
+            return Verdict.failed(str(exc), ErrorKind.SCHEMA, level)
         judged = judge_table(table, local)
-        outcome = Outcome.COMPATIBLE if judged.compatible else Outcome.INCOMPATIBLE
-        return Verdict(judged.compatible, judged.findings, outcome, level, (table.name,), notes=judged.notes)
+        return Verdict.judged(judged.findings, level or self.default_level, (table.name,), notes=judged.notes)
 
     def close(self) -> None:
         """Close the connection pool."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,7 +14,7 @@ from ..discovery import find_format
 from ..engine import check_compatibility
 from ..errors import ConfigError, SchemaParseError
 from ..gate import Gate
-from ..model import HistoryVersion, Level
+from ..model import ErrorKind, HistoryVersion, Level
 from ..registry import Registry
 from ..report.collect import ResultCollector
 from .output import INCOMPATIBLE, OK, UNREACHABLE, USAGE, fail
@@ -108,10 +109,13 @@ def run_check(args: argparse.Namespace, extra: Sequence[str], registry: Registry
         except ConfigError as exc:
             return fail(str(exc), USAGE)
         paths = list(args.paths)
+        missing = [p for p in paths if not Path(p).exists()]
+        if missing:
+            return fail(f"no such file or folder: {', '.join(missing)}", USAGE)
         if paths:
             paths = _schema_paths(paths, settings, registry)
-            if not paths:
-                print(f"schemafed: no schema file among the {len(args.paths)} path(s) given; nothing to check")
+            if not paths:  # files a hook handed over (pre-commit passes any staged .json): none is a schema
+                print(f"schemafed: no schema file among the {len(args.paths)} file(s) given; nothing to check")
                 return OK
         options = ["--schemafed-only", "-p", "no:python", f"--rootdir={rootdir}"]
         if config:
@@ -131,13 +135,14 @@ def run_check(args: argparse.Namespace, extra: Sequence[str], registry: Registry
 def _exit_code(pytest_code: int, collector: ResultCollector) -> int:
     results = list(collector.results.values())
     if pytest_code == 5 or (pytest_code == 0 and not results):
-        print("schemafed: no schema file found; nothing to check")
-        return OK
+        print("schemafed: no schema file was selected, so nothing was checked: check the paths given and the "
+              "schemas: globs of the configuration", file=sys.stderr)
+        return USAGE
     if pytest_code in (3, 4):
         return USAGE
     if pytest_code == 2:
         return 130
-    if any(r.outcome == "incompatible" or (r.outcome == "error" and r.error_kind == "schema") for r in results):
+    if any(r.outcome == "incompatible" or r.verdict.error_kind is ErrorKind.SCHEMA for r in results):
         return INCOMPATIBLE
     if any(r.outcome == "error" for r in results):
         return UNREACHABLE

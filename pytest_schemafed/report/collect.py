@@ -1,7 +1,9 @@
 """Gather each schema item's result from its test report, and write the run's reports.
 
-Schema items record plain builtins in ``user_properties`` (``schemafed.registry``,
-``schemafed.findings`` as JSON, ...), so the results can be read back from the
+Each schema item records its :class:`~pytest_schemafed.verdict.CheckResult` as one JSON
+property, ``schemafed.result`` (:meth:`CheckResult.to_dict`, the one serialisation), in
+``user_properties``; a few plain properties beside it (registry, subject, outcome, level,
+rules, warnings) are for people reading JUnit XML. So results are read back from the
 reports alone: in one process and on the pytest-xdist controller alike.
 
 ``--schemafed-report`` takes, repeatably:
@@ -24,13 +26,15 @@ from pathlib import Path
 from typing import Any
 
 from ..formats.base import Rule
+from ..model import CheckResult, ErrorKind, Verdict
 
 __all__ = [
-    "ItemResult",
+    "RESULT_PROPERTY",
     "ReportPlugin",
     "ReportTargets",
     "ResultCollector",
     "parse_targets",
+    "result_of",
     "rules_of",
     "workspace_prefix",
 ]
@@ -39,79 +43,43 @@ PREFIX = "schemafed."
 GITHUB_PARTS = ("annotations", "summary")
 
 
-@dataclass(frozen=True, slots=True)
-class ItemResult:
-    """One schema item's result, rebuilt from its report's ``user_properties``."""
-
-    nodeid: str
-    file: str
-    registry: str
-    subject: str
-    outcome: str
-    level: str = ""
-    versions: tuple[str, ...] = ()
-    format: str = ""
-    backend: str = ""
-    findings: tuple[dict[str, Any], ...] = ()
-    error: str | None = None
-    error_kind: str | None = None
-    error_line: int | None = None
-    notes: tuple[str, ...] = ()
-
-    @classmethod
-    def from_properties(cls, nodeid: str, properties: Iterable[tuple[str, object]]) -> ItemResult | None:
-        """Read the ``schemafed.*`` properties; ``None`` for a report that is not a schema item's."""
-        props = {str(k)[len(PREFIX):]: v for k, v in properties if str(k).startswith(PREFIX)}
-        if "registry" not in props or "outcome" not in props:
-            return None
-        findings = _json_list(props.get("findings"))
-        error_line = props.get("error_line")
-        return cls(
-            nodeid=nodeid,
-            file=str(props.get("file") or nodeid.split("::", 1)[0]),
-            registry=str(props["registry"]),
-            subject=str(props.get("subject", "")),
-            outcome=str(props["outcome"]),
-            level=str(props.get("level") or ""),
-            versions=tuple(v for v in str(props.get("versions") or "").split(",") if v),
-            format=str(props.get("format") or ""),
-            backend=str(props.get("backend") or ""),
-            findings=tuple(f for f in findings if isinstance(f, dict)),
-            error=str(props["error"]) if props.get("error") else None,
-            error_kind=str(props["error_kind"]) if props.get("error_kind") else None,
-            error_line=int(str(error_line)) if str(error_line or "").isdigit() else None,
-            notes=tuple(str(n) for n in _json_list(props.get("notes"))),
-        )
-
-    @property
-    def rules(self) -> list[str]:
-        """The distinct rule ids of the findings, sorted."""
-        return sorted({str(f.get("rule")) for f in self.findings})
+#: the one property that carries an item's :class:`CheckResult` (``CheckResult.to_dict`` as JSON)
+RESULT_PROPERTY = PREFIX + "result"
 
 
-def _json_list(raw: object) -> list[Any]:
-    if not raw:
-        return []
+def result_of(nodeid: str, properties: Iterable[tuple[str, object]]) -> CheckResult | None:
+    """The :class:`CheckResult` a schema item recorded; ``None`` for a report that is not one.
+
+    A result that cannot be read back (it never should) becomes an ``ERROR`` result that
+    says so: a report never shows such an item as anything that passes.
+    """
+    raw = next((v for k, v in properties if k == RESULT_PROPERTY), None)
+    if raw is None:
+        return None
     try:
-        value = json.loads(str(raw))
-    except ValueError:
-        return []
-    return value if isinstance(value, list) else []
+        data = json.loads(str(raw))
+        if not isinstance(data, dict):
+            raise ValueError(f"expected an object, got {type(data).__name__}")
+        return CheckResult.from_dict(data)
+    except ValueError as exc:
+        verdict = Verdict.failed(f"the item's result could not be read back ({exc}); please report it",
+                                 ErrorKind.INTERNAL)
+        return CheckResult(nodeid, nodeid.split("::", 1)[0], "", nodeid.rpartition("::")[2], "", "", verdict)
 
 
 class ResultCollector:
-    """A pytest plugin object that keeps one :class:`ItemResult` per schema item."""
+    """A pytest plugin object that keeps one :class:`CheckResult` per schema item."""
 
     def __init__(self) -> None:
-        self.results: dict[str, ItemResult] = {}
+        self.results: dict[str, CheckResult] = {}
 
     def pytest_runtest_logreport(self, report: Any) -> None:
         """Keep the result of the phase that recorded the properties (``call``)."""
-        result = ItemResult.from_properties(report.nodeid, report.user_properties)
+        result = result_of(report.nodeid, report.user_properties)
         if result is not None:
             self.results[report.nodeid] = result
 
-    def sorted_results(self) -> list[ItemResult]:
+    def sorted_results(self) -> list[CheckResult]:
         """Results by file, then registry: the order every report uses."""
         return sorted(self.results.values(), key=lambda r: (r.file, r.registry, r.nodeid))
 
@@ -195,7 +163,7 @@ class ReportPlugin(ResultCollector):
         """Write the JSON, SARIF and Markdown reports."""
         self.write(self.sorted_results())
 
-    def write(self, results: list[ItemResult]) -> None:
+    def write(self, results: list[CheckResult]) -> None:
         """Write every requested file report of ``results``."""
         targets = self.targets
         if targets.json is not None:

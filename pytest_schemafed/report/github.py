@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 
-from .collect import ItemResult
+from ..model import CheckResult, Finding
 
 __all__ = ["annotation_lines", "escape_data", "escape_property", "step_summary"]
 
@@ -45,32 +44,36 @@ def _path(prefix: str, file: str) -> str:
     return f"{prefix.rstrip('/')}/{file}" if prefix and prefix != "." else file
 
 
-def annotation_lines(results: Sequence[ItemResult], prefix: str = "") -> list[str]:
-    """One ``::error`` line per finding of each failed item, and one per item in error."""
+def annotation_lines(results: Sequence[CheckResult], prefix: str = "") -> list[str]:
+    """One ``::error`` line per breaking finding of each failed item, one per item in error,
+    and one ``::warning`` per advisory (of any item)."""
     lines: list[str] = []
     for result in results:
         path = _path(prefix, result.file)
+        verdict = result.verdict
         if result.outcome == "error":
-            lines.append(_command("error", result.error or "the check could not be made",
-                                  file=path, line=result.error_line,
+            lines.append(_command("error", verdict.error or "the check could not be made",
+                                  file=path, line=verdict.error_line or 1,
                                   title=f"schemafed error ({result.registry})"))
             continue
-        if result.outcome != "incompatible":
-            continue
-        for finding in result.findings:
-            lines.append(_command("error", _sentence(result, finding), file=path, line=finding.get("line"),
-                                  col=finding.get("column"), title=f"{finding.get('rule')} ({result.registry})"))
+        for finding in verdict.findings:
+            if finding.breaking and result.outcome != "incompatible":
+                continue
+            kind = "error" if finding.breaking else "warning"
+            lines.append(_command(kind, _sentence(result, finding), file=path, line=finding.line,
+                                  col=finding.column, endLine=finding.end_line,
+                                  endColumn=finding.end_column if finding.end_line == finding.line else None,
+                                  title=f"{finding.rule} ({result.registry})"))
     return lines
 
 
-def _sentence(result: ItemResult, finding: dict[str, Any]) -> str:
-    message = str(finding.get("message") or finding.get("rule"))
-    against = f"version {finding['version']}" if finding.get("version") else "the registered version"
-    level = result.level or "its level"
-    lines = [message, f"subject {result.subject} on {result.registry}: {level}, "
-                      f"{finding.get('direction', 'backward')} against {against}"]
-    if finding.get("hint"):
-        lines.append(f"hint: {finding['hint']}")
+def _sentence(result: CheckResult, finding: Finding) -> str:
+    against = f"version {finding.version}" if finding.version else "the registered version"
+    level = result.verdict.level.value if result.verdict.level else "its level"
+    lines = [finding.message, f"subject {result.subject} on {result.registry}: {level}, "
+                              f"{finding.direction} against {against}"]
+    if finding.hint:
+        lines.append(f"hint: {finding.hint}")
     return "\n".join(lines)
 
 
@@ -83,10 +86,13 @@ def _code(text: object) -> str:
     return f"`{value}`" if value else ""
 
 
-def step_summary(results: Sequence[ItemResult]) -> str:
+def step_summary(results: Sequence[CheckResult]) -> str:
     """The Markdown job summary: the schema x registry matrix, then each failure's findings."""
     counts = Counter(r.outcome for r in results)
     head = ", ".join(f"{counts[o]} {o}" for o in ORDER if counts[o]) or "no schema checked"
+    warnings = sum(len(r.verdict.warnings) for r in results)
+    if warnings:
+        head += f", {warnings} warning{'s' if warnings != 1 else ''}"
     out = [f"## schemafed: {head}", ""]
     if not results:
         return "\n".join(out) + "\n"
@@ -101,32 +107,37 @@ def step_summary(results: Sequence[ItemResult]) -> str:
             cells.append(MARKS.get(found.outcome, found.outcome) if found else "not checked")
         out.append(f"| {_code(file)} | " + " | ".join(cells) + " |")
     for result in results:
-        if result.outcome not in ("incompatible", "error"):
+        verdict = result.verdict
+        if result.outcome not in ("incompatible", "error") and not verdict.warnings:
             continue
-        out.extend(["", f"### {MARKS[result.outcome].split()[0]} {_code(result.file)} on {_cell(result.registry)}"])
-        versions = ", ".join(result.versions) or "the registered version"
+        mark = MARKS.get(result.outcome, result.outcome).split()[0]
+        out.extend(["", f"### {mark} {_code(result.file)} on {_cell(result.registry)}"])
+        versions = ", ".join(verdict.versions) or "the registered version"
         backend = f" ({_cell(result.backend)})" if result.backend else ""
         if result.outcome == "error":
             out.extend(["", f"registry {_code(result.registry)}{backend}, subject {_code(result.subject)}: "
-                            "the check could not be made", "", "```", result.error or "", "```"])
+                            "the check could not be made", "", "```", verdict.error or "", "```"])
             continue
+        level = verdict.level.value if verdict.level else "unknown"
         out.extend([
             "",
             f"subject {_code(result.subject)} on {_code(result.registry)}{backend}, "
-            f"level {result.level or 'unknown'}, compared with version {_cell(versions)}",
+            f"level {level}, compared with version {_cell(versions)}",
             "",
             "| line | rule | path | version | finding |",
             "| ---: | --- | --- | --- | --- |",
         ])
-        for finding in result.findings:
-            line = finding.get("line")
-            where = f"{line}:{finding['column']}" if line and finding.get("column") else (str(line) if line else "")
-            message = _cell(finding.get("message", ""))
-            if finding.get("hint"):
-                message += f" <br>hint: {_cell(finding['hint'])}"
-            version = f"{_cell(finding.get('version') or '')} {finding.get('direction', '')}".strip()
-            out.append(f"| {where} | {_code(finding.get('rule', ''))} | {_code(finding.get('path') or '/')} | "
+        for finding in verdict.findings:
+            line = finding.line
+            where = f"{line}:{finding.column}" if line and finding.column else (str(line) if line else "")
+            message = _cell(finding.message)
+            if not finding.breaking:
+                message = "warning: " + message
+            if finding.hint:
+                message += f" <br>hint: {_cell(finding.hint)}"
+            version = f"{_cell(finding.version or '')} {finding.direction}".strip()
+            out.append(f"| {where} | {_code(finding.rule)} | {_code(finding.path or '/')} | "
                        f"{version} | {message} |")
-        for note in result.notes:
+        for note in verdict.notes:
             out.extend(["", f"> note: {_cell(note)}"])
     return "\n".join(out) + "\n"

@@ -4,9 +4,10 @@
 
     {
       "format": "pytest-schemafed-report",
-      "version": 1,
+      "schema_version": 2,
       "tool": {"name": "pytest-schemafed", "version": "0.1.0"},
-      "summary": {"total": 3, "compatible": 1, "incompatible": 1, "new": 1, "error": 0, "skipped": 0},
+      "summary": {"total": 3, "compatible": 1, "incompatible": 1, "new": 1, "error": 0, "skipped": 0,
+                  "warnings": 0},
       "items": [
         {
           "id": "schemas/user.avsc::prod",
@@ -15,21 +16,29 @@
           "subject": "user-value",
           "registry": "prod",                   # the registry id in the configuration
           "backend": "confluent prod",          # how the backend describes itself
-          "level": "BACKWARD",                  # "" when the check never got that far
-          "versions": ["3"],                    # registered versions compared, oldest first
+          "level": "BACKWARD",                  # null when the check never got that far
+          "versions": ["3"],                    # registered versions compared, oldest first, each one value
           "outcome": "incompatible",            # compatible | incompatible | new | error | skipped
-          "error": null,                        # one line, for outcome "error"
-          "findings": [
+          "decided_by": "registry",             # local | registry
+          "error": null,                        # one line, for outcome "error" (and the reason of "skipped")
+          "error_kind": null,                   # schema | registry | internal, with "error"
+          "error_line": null,
+          "findings": [                         # breaking ones and advisories ("severity": "warning")
             {"rule": "READER_FIELD_MISSING_DEFAULT_VALUE", "message": "...", "path": "/fields/2",
-             "line": 12, "column": 5, "version": "3", "direction": "backward", "hint": "..."}
+             "line": 12, "column": 5, "end_line": 12, "end_column": 40, "version": "3",
+             "direction": "backward", "hint": "...", "severity": "error"}
           ],
+          "remote": {"compatible": false, "messages": ["..."], "versions": ["3"], "level": "BACKWARD"},
           "notes": []
         }
       ]
     }
 
-Keys are only ever added within a ``version``; a removal or a change of meaning
-bumps ``version``.
+Each item is :meth:`pytest_schemafed.verdict.CheckResult.to_dict`'s identity fields with
+:meth:`~pytest_schemafed.verdict.Verdict.to_dict` beside them: the same serialisation the
+workers and the JUnit property use. Keys are only ever added within a ``schema_version``;
+a removal or a change of meaning bumps it. Version 1 split ``versions`` on commas; 2 keeps
+each version as one value.
 """
 
 from __future__ import annotations
@@ -37,13 +46,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .collect import ItemResult
+from ..model import CheckResult
 
 __all__ = ["OUTCOMES", "REPORT_VERSION", "render_json", "tool_version"]
 
-REPORT_VERSION = 1
+REPORT_VERSION = 2
 OUTCOMES = ("compatible", "incompatible", "new", "error", "skipped")
-FINDING_KEYS = ("rule", "message", "path", "line", "column", "version", "direction", "hint")
 
 
 def tool_version() -> str:
@@ -56,19 +64,20 @@ def tool_version() -> str:
         return "0+unknown"
 
 
-def render_json(results: Sequence[ItemResult]) -> dict[str, Any]:
+def render_json(results: Sequence[CheckResult]) -> dict[str, Any]:
     """The report document for ``results`` (plain builtins, ready for ``json.dumps``)."""
-    summary = {"total": len(results), **{o: sum(r.outcome == o for r in results) for o in OUTCOMES}}
+    summary: dict[str, int] = {"total": len(results), **{o: sum(r.outcome == o for r in results) for o in OUTCOMES}}
+    summary["warnings"] = sum(len(r.verdict.warnings) for r in results)
     return {
         "format": "pytest-schemafed-report",
-        "version": REPORT_VERSION,
+        "schema_version": REPORT_VERSION,
         "tool": {"name": "pytest-schemafed", "version": tool_version()},
         "summary": summary,
         "items": [_item(r) for r in results],
     }
 
 
-def _item(result: ItemResult) -> dict[str, Any]:
+def _item(result: CheckResult) -> dict[str, Any]:
     return {
         "id": result.nodeid,
         "file": result.file,
@@ -76,10 +85,5 @@ def _item(result: ItemResult) -> dict[str, Any]:
         "subject": result.subject,
         "registry": result.registry,
         "backend": result.backend,
-        "level": result.level,
-        "versions": list(result.versions),
-        "outcome": result.outcome,
-        "error": result.error,
-        "findings": [{k: f.get(k) for k in FINDING_KEYS} for f in result.findings],
-        "notes": list(result.notes),
+        **result.verdict.to_dict(),
     }

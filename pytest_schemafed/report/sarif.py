@@ -1,9 +1,11 @@
 """The SARIF 2.1.0 report (``--schemafed-report sarif=PATH``), e.g. for GitHub code scanning.
 
 One run; the driver lists one rule per rule id found (with its purpose and hint as
-help text); each finding of an incompatible item is one result located at the
-schema file's line and column, relative to ``%SRCROOT%`` (the rootdir). An item
-that could not be checked is one result of the rule ``SCHEMAFED_CHECK_ERROR``.
+help text); each finding is one result located at the schema file's region (start and,
+where the finding has a span, end line and column), relative to ``%SRCROOT%`` (the
+rootdir): level ``error`` for a breaking finding, ``warning`` for an advisory. An item
+that could not be checked is one result of the rule ``SCHEMAFED_CHECK_ERROR``. Every
+failing item yields at least one result.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..formats.base import Rule
-from .collect import ItemResult
+from ..model import CheckResult, Finding
 from .json import tool_version
 
 __all__ = ["CHECK_ERROR", "SARIF_SCHEMA", "render_sarif"]
@@ -41,12 +43,23 @@ def _rule_descriptor(rule_id: str, rule: Rule | None) -> dict[str, Any]:
     }
 
 
-def _location(result: ItemResult, line: Any, column: Any, path: str | None) -> dict[str, Any]:
+def _region(line: int | None, column: int | None, end_line: int | None = None,
+            end_column: int | None = None) -> dict[str, Any] | None:
+    if not (isinstance(line, int) and line >= 1):
+        return None
+    region: dict[str, Any] = {"startLine": line}
+    if isinstance(column, int) and column >= 1:
+        region["startColumn"] = column
+    if isinstance(end_line, int) and end_line >= line:
+        region["endLine"] = end_line
+        if isinstance(end_column, int) and end_column >= 1 and (end_line > line or end_column > (column or 0)):
+            region["endColumn"] = end_column
+    return region
+
+
+def _location(result: CheckResult, region: dict[str, Any] | None, path: str | None) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": {"uri": result.file, "uriBaseId": "%SRCROOT%"}}
-    if isinstance(line, int) and line >= 1:
-        region: dict[str, Any] = {"startLine": line}
-        if isinstance(column, int) and column >= 1:
-            region["startColumn"] = column
+    if region is not None:
         physical["region"] = region
     location: dict[str, Any] = {"physicalLocation": physical}
     if path:
@@ -59,7 +72,7 @@ def _fingerprint(*parts: object) -> str:
 
 
 def render_sarif(
-    results: Sequence[ItemResult], rules: Mapping[str, Rule], rootdir: Path | None = None
+    results: Sequence[CheckResult], rules: Mapping[str, Rule], rootdir: Path | None = None
 ) -> dict[str, Any]:
     """The SARIF log of ``results``; ``rules`` gives purpose and hint per rule id."""
     used: list[str] = []
@@ -71,37 +84,22 @@ def render_sarif(
         return used.index(rule_id)
 
     for result in results:
-        props = {"registry": result.registry, "subject": result.subject, "level": result.level}
-        if result.outcome == "error":
+        verdict = result.verdict
+        level = verdict.level.value if verdict.level else None
+        props = {"registry": result.registry, "subject": result.subject, "level": level}
+        if verdict.error is not None and result.outcome == "error":
             sarif_results.append({
                 "ruleId": CHECK_ERROR.id,
                 "ruleIndex": index(CHECK_ERROR.id),
                 "level": "error",
-                "message": {"text": f"{result.registry}: {result.error or 'the check could not be made'}"},
-                "locations": [_location(result, result.error_line, None, None)],
+                "message": {"text": f"{result.registry}: {verdict.error}"},
+                "locations": [_location(result, _region(verdict.error_line or 1, None), None)],
                 "partialFingerprints": {"schemafed/v1": _fingerprint(CHECK_ERROR.id, result.file, result.registry)},
                 "properties": props,
             })
             continue
-        if result.outcome != "incompatible":
-            continue
-        for finding in result.findings:
-            rule_id = str(finding.get("rule") or "UNKNOWN")
-            text = str(finding.get("message") or rule_id)
-            version = finding.get("version")
-            text += f" (subject {result.subject} on {result.registry}, level {result.level or 'unknown'}"
-            text += f", {finding.get('direction') or 'backward'} against version {version})" if version else ")"
-            sarif_results.append({
-                "ruleId": rule_id,
-                "ruleIndex": index(rule_id),
-                "level": "error",
-                "message": {"text": text},
-                "locations": [_location(result, finding.get("line"), finding.get("column"), finding.get("path"))],
-                "partialFingerprints": {
-                    "schemafed/v1": _fingerprint(rule_id, result.file, result.registry, finding.get("path"))
-                },
-                "properties": {**props, "version": version, "direction": finding.get("direction")},
-            })
+        for finding in verdict.findings:
+            sarif_results.append(_result(result, finding, index(finding.rule), props))
     run: dict[str, Any] = {
         "tool": {"driver": {
             "name": "pytest-schemafed",
@@ -115,3 +113,21 @@ def render_sarif(
     if rootdir is not None:
         run["originalUriBaseIds"] = {"%SRCROOT%": {"uri": rootdir.resolve().as_uri().rstrip("/") + "/"}}
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def _result(result: CheckResult, finding: Finding, rule_index: int, props: dict[str, Any]) -> dict[str, Any]:
+    text = finding.message
+    text += f" (subject {result.subject} on {result.registry}, level {props['level'] or 'unknown'}"
+    text += f", {finding.direction} against version {finding.version})" if finding.version else ")"
+    region = _region(finding.line, finding.column, finding.end_line, finding.end_column)
+    return {
+        "ruleId": finding.rule,
+        "ruleIndex": rule_index,
+        "level": "error" if finding.breaking else "warning",
+        "message": {"text": text},
+        "locations": [_location(result, region, finding.path)],
+        "partialFingerprints": {
+            "schemafed/v1": _fingerprint(finding.rule, result.file, result.registry, finding.path)
+        },
+        "properties": {**props, "version": finding.version, "direction": finding.direction},
+    }

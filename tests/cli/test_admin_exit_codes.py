@@ -12,7 +12,7 @@ import pytest
 from pytest_schemafed.backends.base import Backend
 from pytest_schemafed.config import load_settings
 from pytest_schemafed.gate import Gate
-from pytest_schemafed.model import Check, History, HistoryVersion, Outcome, Verdict
+from pytest_schemafed.model import Check, ErrorKind, History, HistoryVersion, Outcome, Verdict
 from pytest_schemafed.registry import Registry, fill_registry, make_plugin_manager
 
 from ..servers.confluent_server import ConfluentTestServer
@@ -102,7 +102,7 @@ def test_error_kind__registry_rejects_local_schema_as_invalid_is_schema(
 
 def test_to_dict__carries_error_kind() -> None:
     """The plain-builtins form of a verdict keeps error_kind (reports, pytest-xdist)."""
-    assert Verdict.failed("down", kind="registry").to_dict()["error_kind"] == "registry"
+    assert Verdict.failed("down", ErrorKind.REGISTRY).to_dict()["error_kind"] == "registry"
 
 
 def test_check_exit_1__registry_says_local_file_is_invalid(

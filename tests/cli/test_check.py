@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from pytest_schemafed.cli.check import _exit_code
+from pytest_schemafed.model import CheckResult, ErrorKind, Finding, Level, Verdict
 from pytest_schemafed.registry import default_registry
-from pytest_schemafed.report.collect import ItemResult, ResultCollector
+from pytest_schemafed.report.collect import ResultCollector
 
 from ..conftest import git
 from .conftest import BREAKING, COMPATIBLE, EMAIL_LINE, run_schemafed
@@ -42,7 +43,23 @@ def test_check__only_non_schema_paths_exit_0(user_repo: Path) -> None:
     """pre-commit may pass only non-schema files: nothing to check, exit 0."""
     done = run_schemafed(user_repo, "check", "README.md")
     assert done.returncode == 0
-    assert "no schema file among the 1 path(s) given" in done.stdout
+    assert "no schema file among the 1 file(s) given" in done.stdout
+
+
+def test_check__a_path_that_does_not_exist_exit_2(user_repo: Path) -> None:
+    """Hole 4: ``schemafed check nonexistent/`` is a mistake, never a green run."""
+    done = run_schemafed(user_repo, "check", "nonexistent/")
+    assert done.returncode == 2
+    assert "no such file or folder: nonexistent/" in done.stderr
+
+
+def test_check__a_folder_without_schema_files_exit_2(user_repo: Path) -> None:
+    """Hole 4: a selection that holds no schema file fails, naming the reason."""
+    (user_repo / "docs").mkdir()
+    (user_repo / "docs" / "notes.txt").write_text("not a schema\n")
+    done = run_schemafed(user_repo, "check", "docs")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "no schema file was selected" in done.stderr
 
 
 def test_check__paths_limit_the_run(user_repo: Path) -> None:
@@ -110,14 +127,19 @@ def test_check__unreachable_registry_exit_3(user_repo: Path) -> None:
 def _collector(*outcomes: tuple[str, str | None]) -> ResultCollector:
     collector = ResultCollector()
     for index, (outcome, kind) in enumerate(outcomes):
-        collector.results[str(index)] = ItemResult(nodeid=str(index), file="a", registry="r", subject="s",
-                                                   outcome=outcome, error_kind=kind)
+        if outcome == "error":
+            verdict = Verdict.failed("it broke", ErrorKind(kind))
+        elif outcome == "incompatible":
+            verdict = Verdict.judged((Finding("R", "broken"),), Level.BACKWARD)
+        else:
+            verdict = Verdict.judged((), Level.BACKWARD)
+        collector.results[str(index)] = CheckResult(str(index), "a", "avro", "r", "s", "", verdict)
     return collector
 
 
 @pytest.mark.parametrize(("pytest_code", "outcomes", "expected"), [
     (0, [("compatible", None)], 0),
-    (5, [], 0),
+    (5, [], 2),  # nothing selected: fail closed
     (1, [("incompatible", None)], 1),
     (1, [("error", "schema")], 1),
     (1, [("error", "registry")], 3),

@@ -44,5 +44,5 @@ def test_relpath_of__outside_gives_the_absolute_path() -> None:
     ],
 )
 def test_render_subject__fields(relpath: str, template: str, expected: str) -> None:
-    source = SchemaSource(path=Path("/r") / relpath, relpath=relpath, format="avro", text="")
+    source = SchemaSource(path=Path("/r") / relpath, relpath=relpath, format="avro")
     assert render_subject(template, source, "com.x.V") == expected

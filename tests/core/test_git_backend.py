@@ -22,7 +22,7 @@ def backend(root: Path, against: str | None = None, **options: str) -> GitBacken
 
 
 def check_for(root: Path, rel: str) -> Check:
-    source = SchemaSource(path=root / rel, relpath=rel, format="avro", text="")
+    source = SchemaSource(path=root / rel, relpath=rel, format="avro")
     return Check(source=source, backend_id="git", subject=Path(rel).stem)
 
 

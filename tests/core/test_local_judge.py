@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,8 +10,9 @@ import pytest
 from pytest_schemafed.engine import ParseCache
 from pytest_schemafed.errors import SchemaParseError
 from pytest_schemafed.gate import local_judge
-from pytest_schemafed.model import Check, History, HistoryVersion, Level, Outcome, SchemaSource
+from pytest_schemafed.model import Check, History, HistoryVersion, Level, Outcome
 from pytest_schemafed.registry import Registry, default_registry
+from tests.checks import make_check
 
 V1 = json.dumps({"type": "record", "name": "T", "fields": [{"name": "a", "type": "string"}]}, indent=2)
 V2 = json.dumps({"type": "record", "name": "T", "fields": [
@@ -40,8 +40,7 @@ def parsed_texts(monkeypatch: pytest.MonkeyPatch) -> tuple[Registry, list[str]]:
 
 
 def _check(text: str, level: Level) -> Check:
-    source = SchemaSource(path=Path("/repo/t.avsc"), relpath="t.avsc", format="avro", text=text)
-    return Check(source=source, backend_id="git", subject="t", level=level)
+    return make_check(text, relpath="t.avsc", backend_id="git", level=level)
 
 
 def _history(*texts: str, references: dict[str, str] | None = None) -> History:

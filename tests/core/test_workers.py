@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_schemafed.model import Check, SchemaSource, Verdict
+from pytest_schemafed.model import Check, Finding, Level, SchemaSource, Verdict
 from pytest_schemafed.workers import ForkedEvaluation, can_fork
 
 from ..conftest import git, write_files
@@ -64,7 +64,7 @@ alone, forked = results
 assert forked == alone
 print(sorted(Counter(v.outcome.value for v in forked.values()).items()))
 broken = forked[("s/broken.avsc", "git")]
-print(broken.error_kind, broken.error_line)
+print(broken.error_kind.value, broken.error_line)
 """
 
 
@@ -82,8 +82,13 @@ def test_forked_workers__same_verdicts_as_in_process(repo: Path) -> None:
     assert lines[3] == "schema 1"
 
 
+def _verdict(compatible: bool) -> Verdict:
+    findings = () if compatible else (Finding("FIELD_NO_DELETE", "field removed"),)
+    return Verdict.judged(findings, Level.BACKWARD)
+
+
 def _check(i: int) -> Check:
-    source = SchemaSource(path=Path(f"/x/{i}.avsc"), relpath=f"{i}.avsc", format="avro", text="")
+    source = SchemaSource(path=Path(f"/x/{i}.avsc"), relpath=f"{i}.avsc", format="avro")
     return Check(source=source, backend_id="b", subject=str(i))
 
 
@@ -91,7 +96,7 @@ def _check(i: int) -> Check:
 def test_forked_evaluation__streams_every_verdict_in_any_order() -> None:
     """Each key's verdict arrives, whichever worker computed it."""
     work = [(None, _check(i)) for i in range(50)]
-    pool = ForkedEvaluation(work, lambda _, c: Verdict(int(c.subject) % 2 == 0), workers=3)
+    pool = ForkedEvaluation(work, lambda _, c: _verdict(int(c.subject) % 2 == 0), workers=3)
     pool.start()
     got = {c.subject: pool.wait_for(c.key) for _, c in reversed(work)}
     pool.close()
@@ -106,7 +111,7 @@ def test_forked_evaluation__a_worker_that_dies_sends_nothing() -> None:
         raise RuntimeError("worker setup failed")
 
     work = [(None, _check(i)) for i in range(4)]
-    pool = ForkedEvaluation(work, lambda _, c: Verdict(True), workers=2, after_fork=boom)
+    pool = ForkedEvaluation(work, lambda _, c: Verdict.judged((), Level.BACKWARD), workers=2, after_fork=boom)
     pool.start()
     assert pool.wait_for(work[0][1].key) is None
     pool.close()
@@ -117,7 +122,7 @@ def test_forked_evaluation__workers_run_at_the_parents_priority() -> None:
     """Not niced: on a busy machine a niced worker starves and pytest waits for every verdict."""
     parent = os.nice(0)
     work = [(None, _check(i)) for i in range(2)]
-    pool = ForkedEvaluation(work, lambda _, c: Verdict(True, notes=(str(os.nice(0)),)), workers=2)
+    pool = ForkedEvaluation(work, lambda _, c: Verdict.judged((), Level.BACKWARD, notes=(str(os.nice(0)),)), workers=2)
     pool.start()
     niceness = {int(v.notes[0]) for _, c in work if (v := pool.wait_for(c.key)) is not None}
     pool.close()
@@ -129,7 +134,7 @@ def test_forked_evaluation__parent_objects_frozen_until_the_last_worker_ends() -
     """The parent's objects leave the collector while workers share its pages, then return."""
     gc.unfreeze()
     work = [(None, _check(i)) for i in range(6)]
-    pool = ForkedEvaluation(work, lambda _, c: Verdict(True), workers=2)
+    pool = ForkedEvaluation(work, lambda _, c: Verdict.judged((), Level.BACKWARD), workers=2)
     pool.start()
     assert gc.get_freeze_count() > 0
     for _, check in work:
@@ -141,7 +146,7 @@ def test_forked_evaluation__parent_objects_frozen_until_the_last_worker_ends() -
 @needs_fork
 def test_forked_evaluation__close_unfreezes_even_if_not_every_verdict_was_read() -> None:
     gc.unfreeze()
-    pool = ForkedEvaluation([(None, _check(i)) for i in range(6)], lambda _, c: Verdict(True), workers=2)
+    pool = ForkedEvaluation([(None, _check(i)) for i in range(6)], lambda _, c: _verdict(True), workers=2)
     pool.start()
     pool.close()
     assert gc.get_freeze_count() == 0

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pytest_schemafed.report.collect import ItemResult
+from pytest_schemafed.model import CheckResult, ErrorKind, Finding, Level, Verdict
+from pytest_schemafed.report.collect import RESULT_PROPERTY, result_of
 
 SARIF_SCHEMA = Path(__file__).resolve().parent.parent / "data" / "sarif" / "sarif-schema-2.1.0.json"
 
@@ -23,26 +24,28 @@ FINDING = {
 }
 
 
-def properties(**values: object) -> list[tuple[str, object]]:
-    """``schemafed.*`` user properties, as SchemaItem._record writes them."""
-    return [(f"schemafed.{k}", v) for k, v in values.items()]
+def _result(nodeid: str, fmt: str, subject: str, backend: str, verdict: Verdict) -> CheckResult:
+    file, _, registry = nodeid.partition("::")
+    return CheckResult(nodeid, file, fmt, registry, subject, backend, verdict)
 
 
 @pytest.fixture
-def results() -> list[ItemResult]:
+def results() -> list[CheckResult]:
     """One incompatible, one compatible, one new and one error item over two registries."""
-    incompatible = ItemResult.from_properties("schemas/user.avsc::prod", properties(
-        registry="prod", subject="user-value", outcome="incompatible", level="BACKWARD", versions="3",
-        rules=FINDING["rule"], file="schemas/user.avsc", format="avro", backend="confluent prod",
-        findings=json.dumps([FINDING]), error="", error_kind="", error_line="", notes=""))
-    compatible = ItemResult.from_properties("schemas/user.avsc::git", properties(
-        registry="git", subject="user", outcome="compatible", level="BACKWARD", versions="HEAD@abc",
-        rules="", file="schemas/user.avsc", format="avro", backend="git HEAD@abc", findings=""))
-    new = ItemResult.from_properties("schemas/order.avsc::prod", properties(
-        registry="prod", subject="order-value", outcome="new", level="", versions="", file="schemas/order.avsc"))
-    error = ItemResult.from_properties("schemas/broken.avsc::git", properties(
-        registry="git", subject="broken", outcome="error", level="", versions="", file="schemas/broken.avsc",
-        error="schemas/broken.avsc:3: expected ',' or '}'", error_kind="schema", error_line="3"))
-    out = [incompatible, compatible, new, error]
-    assert all(r is not None for r in out)
-    return [r for r in out if r is not None]
+    finding = Finding(**{**FINDING, "end_line": 7, "end_column": 40})  # type: ignore[arg-type]
+    return [
+        _result("schemas/user.avsc::prod", "avro", "user-value", "confluent prod",
+                Verdict.judged((finding,), Level.BACKWARD, ("3",))),
+        _result("schemas/user.avsc::git", "avro", "user", "git HEAD@abc",
+                Verdict.judged((), Level.BACKWARD, ("merge-base(HEAD, origin/HEAD)@abc",))),
+        _result("schemas/order.avsc::prod", "avro", "order-value", "confluent prod", Verdict.new_subject()),
+        _result("schemas/broken.avsc::git", "avro", "broken", "git HEAD@abc",
+                Verdict.failed("schemas/broken.avsc:3: expected ',' or '}'", ErrorKind.SCHEMA, line=3)),
+    ]
+
+
+def round_trip(result: CheckResult) -> CheckResult:
+    """``result`` through the JUnit property and back, as every report reads it."""
+    read = result_of(result.nodeid, [(RESULT_PROPERTY, json.dumps(result.to_dict()))])
+    assert read is not None
+    return read

@@ -2,26 +2,45 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 
-from pytest_schemafed.report.collect import ItemResult, parse_targets, workspace_prefix
+from pytest_schemafed.model import CheckResult, ErrorKind, Level, Verdict
+from pytest_schemafed.report.collect import RESULT_PROPERTY, parse_targets, result_of, workspace_prefix
 
-from .conftest import properties
-
-
-def test_from_properties__not_a_schema_item() -> None:
-    """A report without schemafed properties (a Python test) gives no result."""
-    assert ItemResult.from_properties("test_x.py::test_a", [("other", 1)]) is None
+from .conftest import round_trip
 
 
-def test_from_properties__bad_findings_json_is_ignored() -> None:
-    """A corrupt findings property yields no findings rather than an exception."""
-    result = ItemResult.from_properties("a.avsc::g", properties(registry="g", outcome="incompatible",
-                                                                findings="{not json"))
-    assert result is not None and result.findings == () and result.file == "a.avsc"
+def test_result_of__not_a_schema_item() -> None:
+    """A report without the schemafed result property (a Python test) gives no result."""
+    assert result_of("test_x.py::test_a", [("other", 1), ("schemafed.registry", "g")]) is None
+
+
+def test_result_of__corrupt_result_is_an_error_never_a_pass() -> None:
+    """A result that cannot be read back fails closed: an internal error, not a compatible item."""
+    for raw in ("{not json", "[]", json.dumps({"nodeid": "a.avsc::g"}),
+                json.dumps({**_good().to_dict(), "verdict": {**_good().verdict.to_dict(), "outcome": "fine"}})):
+        result = result_of("a.avsc::g", [(RESULT_PROPERTY, raw)])
+        assert result is not None and result.outcome == "error" and result.file == "a.avsc"
+        assert result.verdict.error_kind is ErrorKind.INTERNAL and "could not be read back" in str(result.verdict.error)
+
+
+def test_result_of__round_trip_keeps_every_field(results: list[CheckResult]) -> None:
+    """One serialisation: to_dict, the JUnit property, from_dict give back the same result."""
+    for result in results:
+        assert round_trip(result) == result
+
+
+def test_versions__a_base_label_with_a_comma_stays_one_version(results: list[CheckResult]) -> None:
+    """The git base label ``merge-base(HEAD, origin/HEAD)@...`` is one version, not two."""
+    assert round_trip(results[1]).verdict.versions == ("merge-base(HEAD, origin/HEAD)@abc",)
+
+
+def _good() -> CheckResult:
+    return CheckResult("a.avsc::g", "a.avsc", "avro", "g", "a", "git g", Verdict.judged((), Level.BACKWARD, ("1",)))
 
 
 def test_parse_targets__json_sarif_summary_paths() -> None:

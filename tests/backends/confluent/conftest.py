@@ -13,8 +13,9 @@ import pytest
 from pytest_schemafed.backends.base import BackendSpec, RunContext
 from pytest_schemafed.backends.confluent import ConfluentBackend
 from pytest_schemafed.gate import local_judge
-from pytest_schemafed.model import Check, Level, SchemaSource
+from pytest_schemafed.model import Check, Level
 from pytest_schemafed.registry import default_registry
+from tests.checks import make_check as _make_check
 from tests.servers.confluent_server import ConfluentTestServer
 
 T_V1 = json.dumps({"type": "record", "name": "T", "fields": [{"name": "a", "type": "string"}]})
@@ -78,10 +79,7 @@ def make_backend(tmp_path: Path, sleeps: Sleeps) -> Iterator[Callable[..., Confl
 def make_check(text: str, subject: str = "t-value", *, fmt: str = "avro", level: Level | None = None,
                references: dict[str, str] | None = None, backend_id: str = "prod") -> Check:
     """A check of ``text`` (parsed as the real gate does) against ``subject``."""
-    parsed = default_registry().format(fmt).parse(text, path="schemas/t.avsc", references=references)
-    source = SchemaSource(path=Path("/repo/schemas/t.avsc"), relpath="schemas/t.avsc", format=fmt, text=text,
-                          subject=subject, parsed=parsed, references=dict(references or {}))
-    return Check(source=source, backend_id=backend_id, subject=subject, level=level)
+    return _make_check(text, fmt=fmt, subject=subject, level=level, backend_id=backend_id, references=references)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 
 from pytest_schemafed.backends.confluent import ConfluentBackend
 from pytest_schemafed.errors import BackendAuthError, BackendProtocolError, BackendUnavailable
-from pytest_schemafed.model import Level, Outcome
+from pytest_schemafed.model import Decider, Level, Outcome, Severity
 from tests.servers.confluent_server import ConfluentTestServer
 
 from .conftest import T_A_INT, T_ADD_B_DEFAULT, T_ADD_B_NO_DEFAULT, T_EMPTY, T_V1, make_check
@@ -110,14 +110,44 @@ def test_level__global_when_subject_has_none(make_server: Server, make_backend: 
     assert verdict.level is Level.FULL and not verdict.compatible
 
 
-def test_level__forced_level_skips_config(make_server: Server, make_backend: Make, judge: Any) -> None:
-    """A forced level (config or --schemafed-level) is applied and /config is never asked."""
+def test_forced_level__judged_locally_at_the_forced_level(make_server: Server, make_backend: Make,
+                                                            judge: Any) -> None:
+    """A forced level other than the subject's own is judged locally; the registry's own answer is beside it.
+
+    Dropping the field ``a`` (which has no default) is BACKWARD-compatible and
+    FORWARD-incompatible. The subject is at FORWARD; forced to BACKWARD, the verdict is
+    BACKWARD's, and the registry's FORWARD answer is information only.
+    """
     server = make_server()
     server.register("t-value", T_V1)
     server.set_level("FORWARD", "t-value")
     verdict = make_backend(server.url).evaluate(make_check(T_EMPTY, level=Level.BACKWARD), judge)
-    assert verdict.level is Level.BACKWARD
-    assert not any(p.startswith("/config") for p in _paths(server))
+    assert verdict.level is Level.BACKWARD and verdict.outcome is Outcome.COMPATIBLE
+    assert verdict.decided_by is Decider.LOCAL
+    assert verdict.remote is not None and not verdict.remote.compatible and verdict.remote.level is Level.FORWARD
+    assert any("judged locally at BACKWARD" in n and "FORWARD" in n for n in verdict.notes)
+
+
+def test_forced_level__none_subject_forced_to_full_fails_a_break(make_server: Server, make_backend: Make,
+                                                                 judge: Any) -> None:
+    """Hole 1: a subject at NONE forced to FULL: a breaking change fails (the registry would accept anything)."""
+    server = make_server()
+    server.register("t-value", T_V1)
+    server.set_level("NONE", "t-value")
+    verdict = make_backend(server.url).evaluate(make_check(T_A_INT, level=Level.FULL), judge)
+    assert verdict.outcome is Outcome.INCOMPATIBLE and verdict.level is Level.FULL
+    assert verdict.breaking and verdict.decided_by is Decider.LOCAL
+    assert not _paths(server, "POST")  # the subject's own level NONE: nothing to ask the registry
+
+
+def test_forced_level__same_as_the_subjects_own_is_the_registrys_decision(make_server: Server, make_backend: Make,
+                                                                          judge: Any) -> None:
+    """Forcing the level the subject already has leaves the decision to the registry."""
+    server = make_server()
+    server.register("t-value", T_V1)
+    server.set_level("BACKWARD", "t-value")
+    verdict = make_backend(server.url).evaluate(make_check(T_EMPTY, level=Level.BACKWARD), judge)
+    assert verdict.decided_by is Decider.REGISTRY and verdict.outcome is Outcome.COMPATIBLE
 
 
 def test_level__none_accepts_without_checking(make_server: Server, make_backend: Make, judge: Any) -> None:
@@ -226,8 +256,9 @@ def test_disagreement__registry_accepts_local_rejects(make_server: Server, make_
     server = make_server(judge=lambda *a: [])
     server.register("t-value", T_V1)
     verdict = make_backend(server.url).evaluate(make_check(T_ADD_B_NO_DEFAULT), judge)
-    assert verdict.compatible and verdict.findings
-    assert "accepts this schema but the local engine found 1 problem(s)" in verdict.notes[0]
+    assert verdict.outcome is Outcome.COMPATIBLE and verdict.findings and not verdict.breaking
+    assert all(f.severity is Severity.WARNING for f in verdict.findings)
+    assert "accepts this schema but the local engine found a problem" in verdict.notes[0]
 
 
 def test_disagreement__registry_rejects_local_accepts(make_server: Server, make_backend: Make, judge: Any) -> None:
@@ -235,8 +266,12 @@ def test_disagreement__registry_rejects_local_accepts(make_server: Server, make_
     server = make_server(judge=lambda *a: [("X", "normalized differently", "/")])
     server.register("t-value", T_V1)
     verdict = make_backend(server.url).evaluate(make_check(T_ADD_B_DEFAULT), judge)
-    assert not verdict.compatible and not verdict.findings
-    assert "rejects this schema (normalized differently) but the local engine found no problem" in verdict.notes[0]
+    assert verdict.outcome is Outcome.INCOMPATIBLE
+    # hole 5: the registry's reason is a finding of its own, at the file's first line
+    (finding,) = verdict.findings
+    assert finding.rule == "REGISTRY_INCOMPATIBLE" and finding.line == 1
+    assert "normalized differently" in finding.message
+    assert "rejects this schema but the local engine found no problem" in verdict.notes[0]
 
 
 @pytest.mark.parametrize(("fmt", "schema_type", "text"), [

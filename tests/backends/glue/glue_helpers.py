@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from pytest_schemafed.backends.glue import GlueBackend
-from pytest_schemafed.model import Check, Level, SchemaSource
+from pytest_schemafed.model import Check, Level
 from pytest_schemafed.registry import Registry, default_registry
+from tests.checks import make_check as _make_check
 
 BACKEND_ID = "glue-eu"
 EXTENSIONS = {"avro": ".avsc", "json": ".schema.json", "protobuf": ".proto"}
@@ -38,6 +37,4 @@ def make_check(
 ) -> Check:
     """A check of a local file ``schemas/<stem or subject><ext>`` holding ``text``."""
     name = (stem or subject) + EXTENSIONS.get(fmt, ".txt")
-    source = SchemaSource(path=Path("/repo/schemas") / name, relpath=f"schemas/{name}", format=fmt, text=text,
-                          subject=subject)
-    return Check(source=source, backend_id=BACKEND_ID, subject=subject, level=level)
+    return _make_check(text, fmt=fmt, subject=subject, relpath=f"schemas/{name}", level=level, backend_id=BACKEND_ID)

@@ -189,7 +189,7 @@ def test_evaluate__pending_note_reaches_the_verdict(stubbed: tuple[Any, Any]) ->
 
     def judge(check: Any, history: Any, level: Level) -> Verdict:
         seen.append((history.versions[-1].version, level))
-        return Verdict(True, level=level, versions=("2",))
+        return Verdict.judged((), level, ("2",))
 
     verdict = backend_for(client).evaluate(make_check(AVRO_COMPATIBLE), judge)
     assert seen == [("2", Level.BACKWARD)]

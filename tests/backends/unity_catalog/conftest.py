@@ -13,12 +13,13 @@ from pytest_schemafed.backends.base import BackendSpec, RunContext
 from pytest_schemafed.backends.unity_catalog import UnityCatalogBackend
 from pytest_schemafed.errors import SchemafedError
 from pytest_schemafed.gate import local_judge
-from pytest_schemafed.model import Check, SchemaSource, Verdict
+from pytest_schemafed.model import Check, ErrorKind, Verdict
 from pytest_schemafed.registry import default_registry
 from pytest_schemafed.secrets import Secret
 from pytest_schemafed.tables import TableJudgement, judge_table, local_table
 from pytest_schemafed.tables.model import TableSchema
 from pytest_schemafed.tables.spark import table_from_info
+from tests.checks import make_check as _make_check
 from tests.servers.uc_server import UCTestServer, column
 
 __all__ = ["avro", "column", "judge_avro", "make_check", "record", "table"]
@@ -78,10 +79,7 @@ def avro(text: str, path: str = "schemas/orders-value.avsc") -> Any:
 def make_check(text: str, subject: str = "orders-value", *, fmt: str = "avro",
                relpath: str = "schemas/orders-value.avsc") -> Check:
     """A check of ``text`` (parsed as the gate does) against ``subject`` on backend ``lake``."""
-    parsed = default_registry().format(fmt).parse(text, path=relpath)
-    source = SchemaSource(path=Path("/repo") / relpath, relpath=relpath, format=fmt, text=text,
-                          subject=subject, parsed=parsed)
-    return Check(source=source, backend_id="lake", subject=subject)
+    return _make_check(text, fmt=fmt, subject=subject, relpath=relpath, backend_id="lake")
 
 
 def evaluate(backend: UnityCatalogBackend, check: Check) -> Verdict:
@@ -94,7 +92,7 @@ def run(backend: UnityCatalogBackend, check: Check) -> Verdict:
     try:
         return evaluate(backend, check)
     except SchemafedError as exc:
-        return Verdict.failed(str(exc))
+        return Verdict.failed(str(exc), ErrorKind.REGISTRY)
 
 
 def table(*columns: dict[str, Any], fmt: str = "DELTA", properties: dict[str, str] | None = None,
