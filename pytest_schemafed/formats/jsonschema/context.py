@@ -105,11 +105,16 @@ def _shift(change: Change, prefix: tuple[str, ...], base: Frame, offset: int) ->
 class Context:
     """Differences of one comparison branch; :meth:`sub` opens a trial branch."""
 
-    __slots__ = ("compatible_changes", "diffs", "frame", "memo", "path", "skip_equal")
+    __slots__ = ("compatible_changes", "diffs", "frame", "keep_compatible", "memo", "path", "skip_equal")
 
-    def __init__(self, compatible_changes: frozenset[str], *, skip_equal: bool = False) -> None:
+    def __init__(
+        self, compatible_changes: frozenset[str], *, skip_equal: bool = False, keep_compatible: bool = True
+    ) -> None:
         self.compatible_changes = compatible_changes
         self.skip_equal = skip_equal
+        # A verdict needs only the breaking changes; Confluent's full list of a nested
+        # combination can hold a compatible change for each of exponentially many paths.
+        self.keep_compatible = keep_compatible
         self.path: list[str] = []
         self.diffs: list[Change] = []
         self.frame: Frame | None = None
@@ -120,6 +125,7 @@ class Context:
         ctx = Context.__new__(Context)
         ctx.compatible_changes = self.compatible_changes
         ctx.skip_equal = self.skip_equal
+        ctx.keep_compatible = self.keep_compatible
         ctx.path = list(self.path)
         ctx.diffs = []
         ctx.frame = self.frame
@@ -154,6 +160,8 @@ class Context:
         """
         if change_type not in RULES_BY_ID:
             raise UnknownChangeType(f"JSON Schema differ produced an unknown change type {change_type!r}")
+        if not self.keep_compatible and change_type in self.compatible_changes:
+            return
         self.diffs.append(Change(change_type, (*self.path, *attribute), self.frame, cause))
 
     def extend(self, other: Context) -> None:

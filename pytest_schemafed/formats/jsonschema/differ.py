@@ -48,15 +48,18 @@ def diff(
     compatible_changes: frozenset[str] = COMPATIBLE_CHANGES,
     *,
     skip_equal: bool = False,
+    keep_compatible: bool = True,
 ) -> list[Change]:
     """Every difference between ``original`` (writer) and ``update`` (reader), in Confluent's order.
 
     ``skip_equal`` lets the walk skip sub-schemas whose JSON is identical on both
     sides; only sound when neither document uses ``$ref`` and both are the same draft.
+    ``keep_compatible=False`` leaves out the compatible changes (a verdict needs only
+    the breaking ones, and the full list can grow with every path through the schema).
     """
     if skip_equal and original.raw == update.raw:
         return []
-    ctx = Context(compatible_changes, skip_equal=skip_equal)
+    ctx = Context(compatible_changes, skip_equal=skip_equal, keep_compatible=keep_compatible)
     compare(ctx, original, update)
     return ctx.diffs
 
