@@ -111,7 +111,13 @@ class _Parser(NameParser):
         if kind is None:
             raise Invalid('a schema object needs a "type"', pointer)
         if type(kind) is dict or type(kind) is list:
-            return self.node(kind, namespace, (pointer, "/type"))
+            # Only a record field's "type" may be a schema; Apache Avro (Java, Python) and
+            # the registry reject {"type": {...}} or {"type": [...]} anywhere else.
+            raise Invalid(
+                '"type" holds a schema here, which Avro allows only in a record field; '
+                'write the inner schema itself (or make this a field of a record)',
+                (pointer, "/type"),
+            )
         raise Invalid(f'"type" must be a type name, not {json.dumps(kind)}', (pointer, "/type"))
 
     def _record(self, data: dict[str, Any], namespace: str, pointer: Ptr) -> Record:

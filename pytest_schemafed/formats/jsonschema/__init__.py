@@ -107,28 +107,52 @@ class JsonSchemaFormat(Format):
         if not isinstance(reader, ParsedJsonSchema) or not isinstance(writer, ParsedJsonSchema):
             raise TypeError("JsonSchemaFormat.compare needs schemas parsed by JsonSchemaFormat.parse")
         skip_equal = not reader.has_refs and not writer.has_refs and reader.draft == writer.draft
-        found = [c for c in diff(writer.root, reader.root, skip_equal=skip_equal) if c.type not in COMPATIBLE_CHANGES]
+        found = [
+            c
+            for c in diff(writer.root, reader.root, skip_equal=skip_equal, keep_compatible=False)
+            if c.type not in COMPATIBLE_CHANGES
+        ]
         if not found:
             return []
         local_doc = reader if local == "reader" else writer
         update_name, original_name = ("new", "registered") if local == "reader" else ("registered", "new")
         findings: list[Finding] = []
         for change in found:
-            pointer = self._local_pointer(change, local_doc, local)
+            inner = change.innermost()
+            pointer = self._local_pointer(inner, local_doc, local)
             where = local_doc.locate(pointer)
-            rule = RULES_BY_ID.get(change.type)
+            rule = RULES_BY_ID[change.type]
+            message = self._sentence(change, writer, reader, original_name, update_name)
+            if inner is not change:
+                detail = self._sentence(inner, writer, reader, original_name, update_name)
+                message = f"{message}; the closest alternative differs here: {detail}"
             findings.append(
                 Finding(
                     rule=change.type,
-                    message=sentence(change.type, change.segments, writer.document, reader.document,
-                                     orig=original_name, upd=update_name),
+                    message=message,
                     path="#" + pointer,
                     line=where[0] if where else None,
                     column=where[1] if where else None,
-                    hint=rule.hint if rule else None,
+                    hint=(RULES_BY_ID[inner.type].hint if inner is not change else None) or rule.hint,
                 )
             )
         return findings
+
+    @staticmethod
+    def _sentence(
+        change: Change, writer: ParsedJsonSchema, reader: ParsedJsonSchema, original_name: str, update_name: str
+    ) -> str:
+        frame = change.frame
+        kinds: tuple[str, str] | None = None
+        if (
+            frame is not None
+            and frame.original is not None
+            and frame.update is not None
+            and frame.original_depth == frame.update_depth == len(change.segments)
+        ):
+            kinds = (frame.original.kind, frame.update.kind)
+        return sentence(change.type, change.segments, writer.document, reader.document,
+                        orig=original_name, upd=update_name, kinds=kinds)
 
     @staticmethod
     def _local_pointer(change: Change, parsed: ParsedJsonSchema, local: Side) -> str:

@@ -1,10 +1,17 @@
-"""The state of one comparison: the current path, the differences found, cycle guard.
+"""The state of one comparison: the current path, the differences found, cycle guard, memo.
 
 A port of Confluent's ``diff.Context``. Each :class:`Change` keeps, besides
 Confluent's type and path string, the pair of nodes being compared when it was
 found, so that a finding can be located in the local file even when Confluent's
 path (which follows the original schema's shape, e.g. ``#/allOf/1/enum`` for a
 synthetic ``allOf``) does not exist there.
+
+Every change type is checked against the rule table when it is recorded
+(:meth:`Context.add`), so an id built from parts that does not exist fails at
+once instead of reaching a report. The :class:`Memo` shared by one check
+remembers the differences of each (original, update) pair of nodes, so that
+schemas reached along many paths ($ref, nested combinations) are compared once:
+the cost is bounded by the product of the two schemas' sizes.
 """
 
 from __future__ import annotations
@@ -13,8 +20,13 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from .model import Node
+from .rules import RULES_BY_ID
 
-__all__ = ["Change", "Context", "Frame", "java_hash_order"]
+__all__ = ["Change", "Context", "Frame", "Memo", "UnknownChangeType", "java_hash_order"]
+
+
+class UnknownChangeType(ValueError):
+    """A differ tried to record a change type that has no entry in the rule table (a bug)."""
 
 
 class Frame(NamedTuple):
@@ -32,6 +44,16 @@ class Change(NamedTuple):
     type: str
     segments: tuple[str, ...]
     frame: Frame | None
+    cause: Change | None = None
+    """For a change that sums up a failed comparison of alternatives: the first
+    incompatible change of the best-matching pair, i.e. the real change inside."""
+
+    def innermost(self) -> Change:
+        """The deepest cause of this change (itself when it has none)."""
+        change = self
+        while change.cause is not None:
+            change = change.cause
+        return change
 
     @property
     def path(self) -> str:
@@ -42,38 +64,105 @@ class Change(NamedTuple):
         return f"{self.type} {self.path}"
 
 
+_NO_FRAME = Frame(None, -1, None, -1)
+"""The frame a memoised comparison is recorded under: a side it would inherit from
+outside the pair stays ``None`` and is filled in when the record is replayed."""
+
+
+class Memo:
+    """What one check remembers: finished pairs and the pairs being compared.
+
+    ``active`` maps a pair in progress to its position on the stack; a pair met again
+    while in progress is assumed compatible (that makes recursive schemas terminate),
+    and ``low`` remembers the outermost such assumption, so that a result which
+    depended on an assumption about an enclosing pair is not remembered.
+    """
+
+    __slots__ = ("active", "done", "low")
+
+    def __init__(self) -> None:
+        self.done: dict[tuple[int, int], tuple[Change, ...]] = {}
+        self.active: dict[tuple[int, int], int] = {}
+        self.low = _INFINITY
+
+
+_INFINITY = 1 << 62
+
+
+def _shift(change: Change, prefix: tuple[str, ...], base: Frame, offset: int) -> Change:
+    """A recorded change moved under ``prefix``, with inherited frame sides taken from ``base``."""
+    frame = change.frame
+    if frame is not None:
+        o, od = (frame.original, frame.original_depth + offset) if frame.original is not None else \
+            (base.original, base.original_depth)
+        u, ud = (frame.update, frame.update_depth + offset) if frame.update is not None else \
+            (base.update, base.update_depth)
+        frame = Frame(o, od, u, ud)
+    cause = _shift(change.cause, prefix, base, offset) if change.cause is not None else None
+    return Change(change.type, prefix + change.segments, frame, cause)
+
+
 class Context:
     """Differences of one comparison branch; :meth:`sub` opens a trial branch."""
 
-    __slots__ = ("compatible_changes", "diffs", "frame", "in_progress", "path", "skip_equal")
+    __slots__ = ("compatible_changes", "diffs", "frame", "keep_compatible", "memo", "path", "skip_equal")
 
-    def __init__(self, compatible_changes: frozenset[str], *, skip_equal: bool = False) -> None:
+    def __init__(
+        self, compatible_changes: frozenset[str], *, skip_equal: bool = False, keep_compatible: bool = True
+    ) -> None:
         self.compatible_changes = compatible_changes
         self.skip_equal = skip_equal
+        # A verdict needs only the breaking changes; Confluent's full list of a nested
+        # combination can hold a compatible change for each of exponentially many paths.
+        self.keep_compatible = keep_compatible
         self.path: list[str] = []
         self.diffs: list[Change] = []
         self.frame: Frame | None = None
-        self.in_progress: set[tuple[int, int]] = set()
+        self.memo = Memo()
 
     def sub(self) -> Context:
         """A branch at the same path whose differences are kept only if the caller wants."""
         ctx = Context.__new__(Context)
         ctx.compatible_changes = self.compatible_changes
         ctx.skip_equal = self.skip_equal
+        ctx.keep_compatible = self.keep_compatible
         ctx.path = list(self.path)
         ctx.diffs = []
         ctx.frame = self.frame
-        ctx.in_progress = self.in_progress
+        ctx.memo = self.memo
         return ctx
+
+    def recording(self) -> Context:
+        """A branch at the empty path under the placeholder frame, for a memoised record."""
+        ctx = self.sub()
+        ctx.path = []
+        ctx.frame = _NO_FRAME
+        return ctx
+
+    def replay(self, recorded: tuple[Change, ...] | list[Change], original: Node, update: Node) -> None:
+        """Add changes recorded by :meth:`recording` as if they had been found here."""
+        if not recorded:
+            return
+        depth = len(self.path)
+        base = self.frame or Frame(original, depth, update, depth)
+        prefix = tuple(self.path)
+        self.diffs.extend(_shift(c, prefix, base, depth) for c in recorded)
 
     def is_compatible(self) -> bool:
         """True when every difference of this branch is a compatible change."""
         ok = self.compatible_changes
         return all(d.type in ok for d in self.diffs)
 
-    def add(self, change_type: str, *attribute: str) -> None:
-        """Record a difference at the current path (plus ``attribute`` segments)."""
-        self.diffs.append(Change(change_type, (*self.path, *attribute), self.frame))
+    def add(self, change_type: str, *attribute: str, cause: Change | None = None) -> None:
+        """Record a difference at the current path (plus ``attribute`` segments).
+
+        :raises UnknownChangeType: ``change_type`` is not in the rule table.
+        """
+        if change_type not in RULES_BY_ID:
+            raise UnknownChangeType(f"JSON Schema differ produced an unknown change type {change_type!r}")
+        if not self.keep_compatible and change_type in self.compatible_changes:
+            return
+        self.diffs.append(Change(change_type, (*self.path, *attribute), self.frame, cause))
 
     def extend(self, other: Context) -> None:
         """Keep the differences of a branch."""

@@ -15,7 +15,7 @@ from . import differ
 from .context import Change, Context
 from .model import ALL_OF, ANY_OF, ONE_OF, Node
 
-__all__ = ["compare_combined", "compare_const", "compare_enum", "compare_not", "max_matching"]
+__all__ = ["closest_change", "compare_combined", "compare_const", "compare_enum", "compare_not", "max_matching"]
 
 
 def compare_enum(ctx: Context, original: Node, update: Node) -> None:
@@ -55,22 +55,24 @@ def compare_not(ctx: Context, original: Node, update: Node) -> None:
 def combined_criterion(ctx: Context, original: Node, update: Node) -> bool:
     """COMBINED_TYPE_EXTENDED / COMBINED_TYPE_CHANGED; False when the change stops the walk.
 
-    Any combination may become ``anyOf``; a singleton may become ``oneOf``; singletons
-    may become a singleton ``allOf``; anything else is COMBINED_TYPE_CHANGED.
+    As Confluent decides it today: any combination may become ``anyOf``; two
+    singletons may trade keywords; a singleton may become ``oneOf``; an ``allOf``
+    may become a singleton of any kind. Anything else is COMBINED_TYPE_CHANGED.
     """
     before, after = original.criterion, update.criterion
     if before == after:
         return True
-    if after == ANY_OF:
-        change = "COMBINED_TYPE_EXTENDED"
-    elif after == ONE_OF:
-        change = "COMBINED_TYPE_EXTENDED" if len(original.subschemas) == 1 else "COMBINED_TYPE_CHANGED"
-    elif after == ALL_OF and len(original.subschemas) == 1 and len(update.subschemas) == 1:
-        change = "COMBINED_TYPE_EXTENDED"
-    else:
-        change = "COMBINED_TYPE_CHANGED"
-    ctx.add(change)
-    return change != "COMBINED_TYPE_CHANGED"
+    one_before, one_after = len(original.subschemas) == 1, len(update.subschemas) == 1
+    if (
+        after == ANY_OF
+        or (one_before and one_after)
+        or (one_before and after == ONE_OF)
+        or (one_after and before == ALL_OF)
+    ):
+        ctx.add("COMBINED_TYPE_EXTENDED")
+        return True
+    ctx.add("COMBINED_TYPE_CHANGED")
+    return False
 
 
 def _distinct(subschemas: list[Node]) -> list[Node]:
@@ -86,13 +88,17 @@ def _distinct(subschemas: list[Node]) -> list[Node]:
     return kept
 
 
-def combined_size(ctx: Context, update: Node, before: int, after: int) -> None:
-    """PRODUCT_TYPE_EXTENDED/_NARROWED (allOf) or SUM_TYPE_EXTENDED/_NARROWED (anyOf, oneOf)."""
-    family = "PRODUCT_TYPE" if update.criterion == ALL_OF else "SUM_TYPE"
+def combined_size(ctx: Context, original: Node, update: Node, before: int, after: int) -> None:
+    """More members: PRODUCT_TYPE_EXTENDED when the update is ``allOf``, else SUM_TYPE_EXTENDED.
+
+    Fewer members: SUM_TYPE_NARROWED when the original was ``anyOf``/``oneOf``, else
+    PRODUCT_TYPE_NARROWED (an ``allOf`` that becomes an ``anyOf`` of fewer members
+    asks less of every document).
+    """
     if before < after:
-        ctx.add(family + "_EXTENDED")
+        ctx.add("PRODUCT_TYPE_EXTENDED" if update.criterion == ALL_OF else "SUM_TYPE_EXTENDED")
     elif before > after:
-        ctx.add(family + "_NARROWED")
+        ctx.add("SUM_TYPE_NARROWED" if original.criterion in (ANY_OF, ONE_OF) else "PRODUCT_TYPE_NARROWED")
 
 
 def compare_combined(ctx: Context, original: Node, update: Node) -> None:
@@ -100,8 +106,9 @@ def compare_combined(ctx: Context, original: Node, update: Node) -> None:
     if not combined_criterion(ctx, original, update):
         return
     olds, news = _distinct(original.subschemas), _distinct(update.subschemas)
-    combined_size(ctx, update, len(olds), len(news))
+    combined_size(ctx, original, update, len(olds), len(news))
     edges: dict[tuple[int, int], list[Change]] = {}
+    failed: dict[tuple[int, int], list[Change]] = {}
     for i, old in enumerate(olds):
         ctx.path.append(original.criterion)
         ctx.path.append(str(i))
@@ -111,13 +118,50 @@ def compare_combined(ctx: Context, original: Node, update: Node) -> None:
                 differ.compare(sub, old, new)
                 if sub.is_compatible():
                     edges[(i, j)] = sub.diffs
+                else:
+                    failed[(i, j)] = sub.diffs
         finally:
             del ctx.path[-2:]
     matching = max_matching(len(olds), len(news), edges)
     for pair in sorted(matching):
         ctx.diffs.extend(edges[pair])
     if len(matching) < min(len(olds), len(news)):
-        ctx.add("COMBINED_TYPE_SUBSCHEMAS_CHANGED")
+        ctx.add("COMBINED_TYPE_SUBSCHEMAS_CHANGED", cause=closest_change(ctx, matching, failed, len(olds), len(news)))
+
+
+def closest_change(
+    ctx: Context,
+    matching: set[tuple[int, int]],
+    failed: dict[tuple[int, int], list[Change]],
+    n_old: int,
+    n_new: int,
+) -> Change | None:
+    """The first breaking change of the best-matching pair among the alternatives left unmatched.
+
+    The unmatched alternatives are those of the smaller side (the side a matching must
+    cover); the best pair is one whose two alternatives are of the same kind (no
+    breaking change at the pair itself), then with the fewest breaking changes, the
+    deepest one, the fewest changes, the earliest. That pair's first breaking change is
+    the real change a finding should name and point at.
+    """
+    base = len(ctx.path) + 2
+    matched_old = {i for i, _ in matching}
+    matched_new = {j for _, j in matching}
+    old_side = n_old <= n_new
+    ok = ctx.compatible_changes
+    best: tuple[bool, int, int, int, tuple[int, int]] | None = None
+    for pair, diffs in failed.items():
+        if (pair[0] in matched_old) if old_side else (pair[1] in matched_new):
+            continue
+        breaking = [d for d in diffs if d.type not in ok]
+        at_root = any(len(d.segments) <= base for d in breaking)
+        deepest = max((len(d.segments) for d in breaking), default=0)
+        score = (at_root, len(breaking), -deepest, len(diffs), pair)
+        if best is None or score < best:
+            best = score
+    if best is None:
+        return None
+    return next(d for d in failed[best[-1]] if d.type not in ok)
 
 
 def max_matching(left: int, right: int, edges: dict[tuple[int, int], list[Change]]) -> set[tuple[int, int]]:

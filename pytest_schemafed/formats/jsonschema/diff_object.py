@@ -20,6 +20,7 @@ import re
 from . import differ
 from .context import Context, java_hash_order
 from .model import Node
+from .rules import family
 
 __all__ = ["compare_object", "is_open_content_model", "schema_from_partially_open_content_model"]
 
@@ -215,20 +216,28 @@ def unevaluated_properties(ctx: Context, original: Node, update: Node) -> None:
         ctx.path.pop()
 
 
+UNEVALUATED: dict[str, dict[str, str]] = {
+    prefix: family(prefix, ("ADDED", "REMOVED", "NARROWED", "EXTENDED"))
+    for prefix in ("UNEVALUATED_PROPERTIES", "UNEVALUATED_ITEMS")
+}
+"""The four ids of unevaluatedProperties / unevaluatedItems, checked against the table."""
+
+
 def _unevaluated(ctx: Context, old: Node | None, new: Node | None, prefix: str) -> None:
     """The shared ADDED/REMOVED/NARROWED/EXTENDED logic of unevaluatedItems/-Properties."""
+    ids = UNEVALUATED[prefix]
     if old is None:
-        ctx.add(prefix + ("_REMOVED" if new is not None and new.kind == "false" else "_NARROWED"))
+        ctx.add(ids["REMOVED" if new is not None and new.kind == "false" else "NARROWED"])
     elif new is None:
-        ctx.add(prefix + ("_ADDED" if old.kind == "false" else "_EXTENDED"))
+        ctx.add(ids["ADDED" if old.kind == "false" else "EXTENDED"])
     elif old.kind == "false" and new.kind != "false":
-        ctx.add(prefix + "_ADDED")
+        ctx.add(ids["ADDED"])
     elif old.kind != "false" and new.kind == "false":
-        ctx.add(prefix + "_REMOVED")
+        ctx.add(ids["REMOVED"])
     elif old.is_empty and not new.is_empty:
-        ctx.add(prefix + "_NARROWED")
+        ctx.add(ids["NARROWED"])
     elif not old.is_empty and new.is_empty:
-        ctx.add(prefix + "_EXTENDED")
+        ctx.add(ids["EXTENDED"])
     else:
         differ.compare(ctx, old, new)
 

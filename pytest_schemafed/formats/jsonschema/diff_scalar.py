@@ -10,22 +10,34 @@ from fractions import Fraction
 
 from .context import Context
 from .model import Node
+from .rules import BOUND_SUFFIXES, family
 
 __all__ = ["compare_number", "compare_string"]
 
 
+BOUNDS: dict[str, dict[str, str]] = {
+    prefix: family(prefix, BOUND_SUFFIXES)
+    for prefix in (
+        "MAX_LENGTH", "MIN_LENGTH", "MAXIMUM", "MINIMUM", "EXCLUSIVE_MAXIMUM", "EXCLUSIVE_MINIMUM",
+        "MAX_PROPERTIES", "MIN_PROPERTIES", "MAX_ITEMS", "MIN_ITEMS", "MAX_CONTAINS", "MIN_CONTAINS",
+    )
+}
+"""The ADDED/REMOVED/INCREASED/DECREASED ids of each numeric keyword, checked against the table."""
+
+
 def _bound(ctx: Context, keyword: str, prefix: str, old: float | int | None, new: float | int | None) -> None:
-    """``<PREFIX>_ADDED/_REMOVED/_INCREASED/_DECREASED`` for one numeric keyword."""
+    """``<PREFIX>_ADDED/_REMOVED/_INCREASED/_DECREASED`` for one numeric keyword of :data:`BOUNDS`."""
     if old == new and (old is None) == (new is None):
         return
+    ids = BOUNDS[prefix]
     if old is None:
-        ctx.add(prefix + "_ADDED", keyword)
+        ctx.add(ids["ADDED"], keyword)
     elif new is None:
-        ctx.add(prefix + "_REMOVED", keyword)
+        ctx.add(ids["REMOVED"], keyword)
     elif old < new:
-        ctx.add(prefix + "_INCREASED", keyword)
+        ctx.add(ids["INCREASED"], keyword)
     elif old > new:
-        ctx.add(prefix + "_DECREASED", keyword)
+        ctx.add(ids["DECREASED"], keyword)
 
 
 def max_length(ctx: Context, original: Node, update: Node) -> None:

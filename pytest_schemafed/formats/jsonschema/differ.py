@@ -9,6 +9,11 @@ combined one specially (a schema may become one branch of an ``anyOf``, an
 to the kind's differ (:mod:`.diff_scalar`, :mod:`.diff_object`,
 :mod:`.diff_array`, :mod:`.diff_combined`). Pairs already being compared higher
 up the stack are assumed compatible, which makes recursive schemas terminate.
+
+Each pair of nodes is compared once per check: its differences are recorded
+relative to the pair and replayed wherever the pair is met again (see
+:class:`.context.Memo`), so nested ``anyOf``/``oneOf`` and schemas reached through
+many ``$ref`` cost the product of the two schemas' sizes, not a power of it.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from . import diff_array, diff_combined, diff_object, diff_scalar
-from .context import Change, Context
+from .context import _INFINITY, Change, Context
 from .model import ALL_OF, ANY_OF, ONE_OF, Node
 from .rules import COMPATIBLE_CHANGES
 
@@ -43,15 +48,18 @@ def diff(
     compatible_changes: frozenset[str] = COMPATIBLE_CHANGES,
     *,
     skip_equal: bool = False,
+    keep_compatible: bool = True,
 ) -> list[Change]:
     """Every difference between ``original`` (writer) and ``update`` (reader), in Confluent's order.
 
     ``skip_equal`` lets the walk skip sub-schemas whose JSON is identical on both
     sides; only sound when neither document uses ``$ref`` and both are the same draft.
+    ``keep_compatible=False`` leaves out the compatible changes (a verdict needs only
+    the breaking ones, and the full list can grow with every path through the schema).
     """
     if skip_equal and original.raw == update.raw:
         return []
-    ctx = Context(compatible_changes, skip_equal=skip_equal)
+    ctx = Context(compatible_changes, skip_equal=skip_equal, keep_compatible=keep_compatible)
     compare(ctx, original, update)
     return ctx.diffs
 
@@ -75,11 +83,30 @@ def compare(ctx: Context, original: Node | None, update: Node | None) -> None:
         return
     original = _deref(original)
     update = _deref(update)
-    previous = ctx.enter(original, update)
+    memo = ctx.memo
+    key = (id(original), id(update))
+    recorded = memo.done.get(key)
+    if recorded is not None:
+        ctx.replay(recorded, original, update)
+        return
+    position = memo.active.get(key)
+    if position is not None:
+        memo.low = min(memo.low, position)
+        return
+    position = len(memo.active)
+    memo.active[key] = position
+    outer_low, memo.low = memo.low, _INFINITY
+    record = ctx.recording()
     try:
-        _compare(ctx, original, update)
+        record.enter(original, update)
+        _compare(record, original, update)
     finally:
-        ctx.frame = previous
+        del memo.active[key]
+        depended_on_outer = memo.low < position
+        memo.low = min(outer_low, memo.low if depended_on_outer else _INFINITY)
+    if not depended_on_outer:
+        memo.done[key] = tuple(record.diffs)
+    ctx.replay(record.diffs, original, update)
 
 
 def _compare(ctx: Context, original: Node, update: Node) -> None:
@@ -94,17 +121,10 @@ def _compare(ctx: Context, original: Node, update: Node) -> None:
         if original.kind != "false" and not update.is_empty:
             ctx.add("TYPE_CHANGED")
         return
-    key = (id(original), id(update))
-    if key in ctx.in_progress:
-        return
-    ctx.in_progress.add(key)
-    try:
-        _annotations(ctx, original, update)
-        differ = KIND_DIFFERS.get(original.kind)
-        if differ is not None:
-            differ(ctx, original, update)
-    finally:
-        ctx.in_progress.discard(key)
+    _annotations(ctx, original, update)
+    differ = KIND_DIFFERS.get(original.kind)
+    if differ is not None:
+        differ(ctx, original, update)
 
 
 def _into_combined(ctx: Context, original: Node, update: Node) -> bool:

@@ -192,7 +192,8 @@ class Loader:
         for criterion in (ALL_OF, ANY_OF, ONE_OF):
             subs = value.get(criterion)
             if isinstance(subs, list):
-                node = Node("combined", doc, ptr, subs)
+                # raw names the keyword: anyOf [A, B] and oneOf [A, B] are different schemas.
+                node = Node("combined", doc, ptr, {criterion: subs})
                 node.criterion = criterion
                 node.subschemas = [self.load(s, doc, f"{ptr}/{criterion}/{i}") for i, s in enumerate(subs)]
                 parts.append(node)

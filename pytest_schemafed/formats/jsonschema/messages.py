@@ -124,18 +124,49 @@ def subject_of(segments: Sequence[str]) -> str:
     return f"property `{dotted}`" if dotted else "the schema"
 
 
-def sentence(rule_id: str, segments: Sequence[str], original: Any, update: Any, *, orig: str, upd: str) -> str:
+_KIND_NAMES = {
+    "combined": "a combination of schemas (allOf/anyOf/oneOf, a type list, or keywords of several types)",
+    "conditional": "an if/then/else schema",
+    "ref": "a reference",
+    "empty": "a schema that accepts anything",
+    "true": "true",
+    "false": "false",
+}
+
+
+def _kind_name(kind: str) -> str:
+    return _KIND_NAMES.get(kind, f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind} schema")
+
+
+def sentence(
+    rule_id: str,
+    segments: Sequence[str],
+    original: Any,
+    update: Any,
+    *,
+    orig: str,
+    upd: str,
+    kinds: tuple[str, str] | None = None,
+) -> str:
     """The sentence of one incompatible change.
 
     :param segments: Confluent's path of the change, e.g. ``("properties", "a", "maxLength")``.
     :param original: the original (writer) document; ``update`` the updated (reader) one.
     :param orig: how to call the original schema ("old" for BACKWARD, "new" for FORWARD).
+    :param kinds: the model kinds of the two schemas at the path, when known: a type
+        change between two schemas that spell the same ``type`` is a change of kind
+        (an object becoming a combination), and is told as such.
     """
     ends_at_schema = _ends_at_schema(segments)
     keyword = "" if ends_at_schema else segments[-1]
     old, new = value_at(original, segments), value_at(update, segments)
     if rule_id.startswith("TYPE_"):
         old, new = _type_of(old), _type_of(new)
+        if old == new and kinds is not None and kinds[0] != kinds[1]:
+            old, new = _kind_name(kinds[0]), _kind_name(kinds[1])
+            text = f"{subject_of(segments)} changes from {old} to {new}: documents valid under the {orig} " \
+                f"schema may fail validation against the {upd} schema"
+            return f"{text[0].upper()}{text[1:]} (Confluent: {rule_id} #/{'/'.join(segments)})"
     place = segments if ends_at_schema or _names_a_property(rule_id) else segments[:-1]
     subject = subject_of(place)
     if rule_id == "REQUIRED_ATTRIBUTE_ADDED" and len(segments) >= 2:  # .../required/<name>

@@ -13,11 +13,14 @@ from __future__ import annotations
 from ..base import Rule
 
 __all__ = [
+    "BOUND_SUFFIXES",
     "COMPATIBLE_CHANGES",
     "COMPATIBLE_CHANGES_LENIENT",
+    "FAMILY_IDS",
     "NOT_EMITTED",
     "RULES",
     "RULES_BY_ID",
+    "family",
 ]
 
 _R = Rule
@@ -173,13 +176,13 @@ RULES: tuple[Rule, ...] = (
     _R(
         "UNEVALUATED_PROPERTIES_ADDED",
         "Checks whether unevaluated properties became allowed (compatible).",
-        "Keep the old constraint; Confluent's strict policy rejects this change.",
+        None,
     ),
     _R("UNEVALUATED_PROPERTIES_REMOVED", "Checks that unevaluated properties stay allowed.", "Keep them."),
     _R(
         "UNEVALUATED_PROPERTIES_EXTENDED",
-        "Checks whether the unevaluatedProperties schema was dropped.",
-        "Keep the old constraint; Confluent's strict policy rejects this change.",
+        "Checks whether the unevaluatedProperties schema was dropped (compatible).",
+        None,
     ),
     _R("UNEVALUATED_PROPERTIES_NARROWED", "Checks that no unevaluatedProperties schema is added.", "Leave it."),
     _R("MAX_ITEMS_ADDED", "Checks that no maxItems is added to an array.", "Do not add maxItems."),
@@ -193,26 +196,26 @@ RULES: tuple[Rule, ...] = (
     _R("MAX_CONTAINS_ADDED", "Checks that no maxContains is added.", "Do not add maxContains."),
     _R(
         "MAX_CONTAINS_REMOVED",
-        "Checks whether maxContains was removed.",
-        "Keep the old constraint; Confluent's strict policy rejects this change.",
+        "Checks whether maxContains was removed (compatible).",
+        None,
     ),
     _R(
         "MAX_CONTAINS_INCREASED",
-        "Checks whether maxContains grew.",
-        "Keep the old constraint; Confluent's strict policy rejects this change.",
+        "Checks whether maxContains grew (compatible).",
+        None,
     ),
     _R("MAX_CONTAINS_DECREASED", "Checks that maxContains does not shrink.", "Keep it or raise it."),
     _R("MIN_CONTAINS_ADDED", "Checks that no minContains is added.", "Do not add minContains."),
     _R(
         "MIN_CONTAINS_REMOVED",
-        "Checks whether minContains was removed.",
-        "Keep the old constraint; Confluent's strict policy rejects this change.",
+        "Checks whether minContains was removed (compatible).",
+        None,
     ),
     _R("MIN_CONTAINS_INCREASED", "Checks that minContains does not grow.", "Keep it or lower it."),
     _R(
         "MIN_CONTAINS_DECREASED",
-        "Checks whether minContains shrank.",
-        "Keep the old constraint; Confluent's strict policy rejects this change.",
+        "Checks whether minContains shrank (compatible).",
+        None,
     ),
     _R("UNIQUE_ITEMS_ADDED", "Checks that uniqueItems is not added to an array.", "Do not add uniqueItems."),
     _R("UNIQUE_ITEMS_REMOVED", "Checks whether uniqueItems was removed (compatible).", None),
@@ -223,13 +226,13 @@ RULES: tuple[Rule, ...] = (
     _R(
         "UNEVALUATED_ITEMS_ADDED",
         "Checks whether unevaluated items became allowed (compatible).",
-        "Keep the old constraint; Confluent's strict policy rejects this change.",
+        None,
     ),
     _R("UNEVALUATED_ITEMS_REMOVED", "Checks that unevaluated items stay allowed.", "Keep them allowed."),
     _R(
         "UNEVALUATED_ITEMS_EXTENDED",
-        "Checks whether the unevaluatedItems schema was dropped.",
-        "Keep the old constraint; Confluent's strict policy rejects this change.",
+        "Checks whether the unevaluatedItems schema was dropped (compatible).",
+        None,
     ),
     _R("UNEVALUATED_ITEMS_NARROWED", "Checks that no unevaluatedItems schema is added.", "Leave it open."),
     _R(
@@ -374,6 +377,15 @@ COMPATIBLE_CHANGES: frozenset[str] = frozenset(
         "ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL",
         "ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
         "ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+        # Added by Confluent in 2026 (relaxing a contains count, dropping unevaluated*).
+        "MAX_CONTAINS_REMOVED",
+        "MAX_CONTAINS_INCREASED",
+        "MIN_CONTAINS_REMOVED",
+        "MIN_CONTAINS_DECREASED",
+        "UNEVALUATED_PROPERTIES_ADDED",
+        "UNEVALUATED_PROPERTIES_EXTENDED",
+        "UNEVALUATED_ITEMS_ADDED",
+        "UNEVALUATED_ITEMS_EXTENDED",
         "ENUM_ARRAY_EXTENDED",
         "COMBINED_TYPE_EXTENDED",
         "PRODUCT_TYPE_NARROWED",
@@ -381,7 +393,7 @@ COMPATIBLE_CHANGES: frozenset[str] = frozenset(
         "NOT_TYPE_NARROWED",
     ]
 )
-"""Confluent's ``SchemaDiff.COMPATIBLE_CHANGES`` (STRICT policy), verbatim."""
+"""Confluent's ``SchemaDiff.COMPATIBLE_CHANGES`` (STRICT policy) as of its 2026 master."""
 
 COMPATIBLE_CHANGES_LENIENT: frozenset[str] = COMPATIBLE_CHANGES | frozenset(
     [
@@ -393,3 +405,26 @@ COMPATIBLE_CHANGES_LENIENT: frozenset[str] = COMPATIBLE_CHANGES | frozenset(
     ]
 )
 """Confluent's ``COMPATIBLE_CHANGES_LENIENT``: STRICT plus the open-content-model changes."""
+
+
+BOUND_SUFFIXES = ("ADDED", "REMOVED", "INCREASED", "DECREASED")
+"""The four changes of a numeric keyword (maxLength, minimum, maxItems ...)."""
+
+FAMILY_IDS: set[str] = set()
+"""Every id handed out by :func:`family`: the ids the differ builds from parts."""
+
+
+def family(prefix: str, suffixes: tuple[str, ...]) -> dict[str, str]:
+    """``{suffix: "<PREFIX>_<SUFFIX>"}`` for ids that all exist in :data:`RULES`.
+
+    Called at import time by the differ modules, so a family with a missing member
+    fails on import instead of producing an id no table knows.
+
+    :raises KeyError: one of the composed ids is not in the table.
+    """
+    ids = {suffix: f"{prefix}_{suffix}" for suffix in suffixes}
+    missing = [i for i in ids.values() if i not in RULES_BY_ID]
+    if missing:
+        raise KeyError(f"rule ids missing from the JSON Schema table: {', '.join(missing)}")
+    FAMILY_IDS.update(ids.values())
+    return ids

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ...model import Finding
 from ..base import Format, ParsedSchema, Side
+from .advisories import ADVISORY_RULES, advisories
 from .diff import COMPATIBLE_CHANGES, Difference, schema_diff
 from .imports import local_imports
 from .model import MessageDef, ProtoFile
@@ -78,7 +79,7 @@ class ProtobufFormat(Format):
     name = "protobuf"
     schema_type = "PROTOBUF"
     extensions = (".proto",)
-    rules = RULES
+    rules = RULES + ADVISORY_RULES
 
     def parse(
         self,
@@ -101,11 +102,12 @@ class ProtobufFormat(Format):
         assert isinstance(reader, ProtobufSchema) and isinstance(writer, ProtobufSchema)
         main = (reader if local == "reader" else writer).main
         findings = []
-        for d in schema_diff(writer, reader):
+        diffs = schema_diff(writer, reader)
+        for d in diffs:
             args = to_finding_args(d, local, main)
             if args is not None:
                 findings.append(Finding(**args))
-        return findings
+        return findings + advisories(diffs, local)
 
     def local_imports(
         self,

@@ -59,7 +59,6 @@ CHANGE_TYPES = (
 
 COMPATIBLE_CHANGES = frozenset(
     {
-        "PACKAGE_CHANGED",
         "SYNTAX_CHANGED",
         "MESSAGE_ADDED",
         "MESSAGE_MOVED",
@@ -77,7 +76,10 @@ COMPATIBLE_CHANGES = frozenset(
         "ONEOF_FIELD_ADDED",
     }
 )
-"""Confluent's ``SchemaDiff.COMPATIBLE_CHANGES`` (plus SYNTAX_CHANGED)."""
+"""Confluent's ``SchemaDiff.COMPATIBLE_CHANGES`` (plus SYNTAX_CHANGED).
+
+PACKAGE_CHANGED left this set in February 2024: a new package renames every type,
+and Confluent rejects it since."""
 
 Node = Any  # MessageDef | EnumDef | FieldDef | OneofDef | EnumValue | None
 

@@ -27,6 +27,11 @@ __all__ = ["RULES", "TEMPLATES", "to_finding_args"]
 
 RULES: tuple[Rule, ...] = (
     Rule(
+        "PACKAGE_CHANGED",
+        "Checks that the file's package is unchanged, since it is part of every type's full name.",
+        "Keep the package; to move types to a new package, register them under a new subject.",
+    ),
+    Rule(
         "MESSAGE_REMOVED",
         "Checks that no message the writer uses is missing from the reader's schema.",
         "Keep the message (mark it deprecated) instead of deleting it.",
@@ -80,6 +85,8 @@ RULES: tuple[Rule, ...] = (
 )
 
 TEMPLATES: dict[str, str] = {
+    "PACKAGE_CHANGED": "the package is {old} in the writer's schema ({writer}) and {new} in the reader's "
+    "({reader}): every type's full name changes with it",
     "MESSAGE_REMOVED": "message {name} is in the writer's schema ({writer}) but not in the reader's ({reader}){was}",
     "FIELD_KIND_CHANGED": "{field}: its type is {old} in the writer's schema ({writer}) and {new} in the "
     "reader's ({reader}), a different kind (scalar/enum, message, map) with another wire format",

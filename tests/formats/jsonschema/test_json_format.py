@@ -162,11 +162,16 @@ def test_finding__forward_locates_in_the_writer_side(
 def test_finding__synthetic_allof_path_falls_back_to_an_existing_pointer(
     parse: Callable[..., ParsedJsonSchema], fmt: JsonSchemaFormat
 ) -> None:
-    """{type, enum} diffs at Confluent path #/properties/c, reported at a pointer that exists."""
+    """{type, enum} diffs at Confluent path #/properties/c; reported at the enum that lost a value.
+
+    Confluent sees a synthetic allOf (#/properties/c/allOf/1/enum does not exist in the
+    file); the finding keeps Confluent's rule id and points at the real change, the enum.
+    """
     old = {"properties": {"c": {"type": "string", "enum": ["a", "b"]}}}
     new = {"properties": {"c": {"type": "string", "enum": ["a"]}}}
     findings = fmt.compare(parse(new), parse(old), local="reader")
-    assert [f.path for f in findings] == ["#/properties/c"]
+    assert [(f.rule, f.path) for f in findings] == [("COMBINED_TYPE_SUBSCHEMAS_CHANGED", "#/properties/c/enum")]
+    assert '"b"' in findings[0].message
 
 
 # ------------------------------------------------------------------- levels

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from pytest_schemafed.formats.protobuf import ProtobufFormat, ProtobufSchema, schema_diff
-from pytest_schemafed.model import Finding
+from pytest_schemafed.model import Finding, Severity
 
 DATA = Path(__file__).with_name("data")
 
@@ -24,11 +24,19 @@ class ProtoKit:
         return self.fmt.parse(text, path=path, references=refs)
 
     def backward(self, new: str, old: str, refs: Mapping[str, str] | None = None) -> list[Finding]:
-        """Findings for BACKWARD: a reader using ``new`` reads ``old``'s data (local = new)."""
+        """Error findings for BACKWARD: a reader using ``new`` reads ``old``'s data (local = new)."""
+        return [f for f in self.backward_all(new, old, refs) if f.severity is Severity.ERROR]
+
+    def backward_all(self, new: str, old: str, refs: Mapping[str, str] | None = None) -> list[Finding]:
+        """Every finding for BACKWARD, warnings (advisories) included."""
         return self.fmt.compare(self.parse(new, refs), self.parse(old, refs), local="reader")
 
     def forward(self, new: str, old: str, refs: Mapping[str, str] | None = None) -> list[Finding]:
-        """Findings for FORWARD: a reader using ``old`` reads ``new``'s data (local = new)."""
+        """Error findings for FORWARD: a reader using ``old`` reads ``new``'s data (local = new)."""
+        return [f for f in self.forward_all(new, old, refs) if f.severity is Severity.ERROR]
+
+    def forward_all(self, new: str, old: str, refs: Mapping[str, str] | None = None) -> list[Finding]:
+        """Every finding for FORWARD, warnings included."""
         return self.fmt.compare(self.parse(old, refs), self.parse(new, refs), local="writer")
 
     def changes(self, old: str, new: str, refs: Mapping[str, str] | None = None) -> list[str]:

@@ -15,12 +15,6 @@ ENUM = "enum Status {\n  ACTIVE = 0;\n  INACTIVE = 1;\n}\n"
 CASES = [
     # (change type, old, new, expected Confluent changes)
     (
-        "PACKAGE_CHANGED",
-        P3 + "package a;\nmessage M {\n  int32 x = 1;\n}\n",
-        P3 + "package b;\nmessage M {\n  int32 x = 1;\n}\n",
-        ["PACKAGE_CHANGED #/"],
-    ),
-    (
         "MESSAGE_ADDED",
         P3 + "message M {\n  int32 x = 1;\n}\n",
         P3 + "message M {\n  int32 x = 1;\n}\nmessage N {\n  int32 y = 1;\n}\n",

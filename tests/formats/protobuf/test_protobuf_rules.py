@@ -6,19 +6,19 @@ import re
 
 import pytest
 
-from pytest_schemafed.formats.protobuf import COMPATIBLE_CHANGES, ProtobufFormat
+from pytest_schemafed.formats.protobuf import COMPATIBLE_CHANGES
 from pytest_schemafed.formats.protobuf.diff import CHANGE_TYPES
-from pytest_schemafed.formats.protobuf.rules import TEMPLATES
+from pytest_schemafed.formats.protobuf.rules import RULES, TEMPLATES
 
 from .protobuf_kit import DATA, ProtoKit, marker_line
 
-RULE_IDS = [r.id for r in ProtobufFormat.rules]
+RULE_IDS = [r.id for r in RULES]
 
 
 def test_rule_table__ids_unique_upper_snake_with_sentences_templates_and_fixtures() -> None:
     """The rule table is well formed and every rule has a template and a fixture folder."""
     assert len(RULE_IDS) == len(set(RULE_IDS))
-    for rule in ProtobufFormat.rules:
+    for rule in RULES:
         assert re.fullmatch(r"[A-Z][A-Z0-9_]*", rule.id)
         assert rule.purpose.startswith("Checks that ") and rule.purpose.endswith(".")
         assert rule.id in TEMPLATES
