@@ -114,6 +114,7 @@ class Gate:
         self.backends: dict[str, Backend] = {}
         self.backend_errors: dict[str, str] = {}
         self._contents: dict[str, SchemaContent] = {}
+        self.matched_patterns: set[str] = set()  # the schemas: globs that selected a file
         self.verdicts: dict[tuple[str, str], Verdict] = {}
         if workers is None:
             workers = os.cpu_count() or 1
@@ -140,6 +141,7 @@ class Gate:
         if found is None:
             return None
         entry, fmt = found
+        self.matched_patterns.add(entry.pattern)
         source, content = load_source(path, self.rootdir, entry, fmt, self.registry)
         if content is not None:
             with self._lock:

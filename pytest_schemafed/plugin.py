@@ -135,6 +135,7 @@ class SchemafedPlugin:
         # Only files with a claimed ending are looked at; `.json` may hold a JSON Schema.
         self._suffixes = registry.suffixes
         self.counts: dict[str, Counter[str]] = defaultdict(Counter)
+        self.matched: set[str] = set()
 
     @property
     def gate(self) -> Gate:
@@ -179,6 +180,14 @@ class SchemafedPlugin:
         if workers < 0:
             raise pytest.UsageError("--schemafed-workers: expected a number of at least 0")
         return workers
+
+    def pytest_report_header(self, config: pytest.Config) -> list[str]:
+        """Once per run: what each backend compares with (the git base: ref, short sha, how chosen)."""
+        gate = self.gate
+        lines = [f"schemafed: {rid}: {line}" for rid, backend in gate.backends.items()
+                 if (line := backend.baseline())]
+        lines.extend(f"schemafed: {rid}: cannot be used: {error}" for rid, error in gate.backend_errors.items())
+        return lines
 
     def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
         """A schema file becomes a :class:`SchemaFile` collector."""
@@ -236,11 +245,52 @@ class SchemafedPlugin:
         if backend is not None and outcome is not None:
             self.counts[str(backend)][str(outcome)] += 1
 
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Remember which ``schemas:`` globs selected a file (an xdist worker sends them to the controller)."""
+        self.matched.update(self.gate.matched_patterns)
+        workeroutput = getattr(self.config, "workeroutput", None)
+        if workeroutput is not None:
+            workeroutput["schemafed_matched"] = sorted(self.gate.matched_patterns)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        """pytest-xdist controller: the globs a worker's collection matched."""
+        self.matched.update(getattr(node, "workeroutput", {}).get("schemafed_matched", ()))
+
+    def _unmatched(self) -> list[str]:
+        if self.settings.zero_config:
+            return []
+        return [e.pattern for e in self.settings.schemas if e.pattern not in self.matched]
+
+    def _nothing_selected(self) -> bool:
+        """No schema item ran although the gate was asked for (fail closed, like "no tests collected")."""
+        config = self.config
+        if self.counts or config.option.collectonly or config.option.keyword or config.option.markexpr:
+            return False
+        if hasattr(config, "workerinput"):
+            return False  # the controller decides
+        explicit_paths = any(not str(a).startswith("-") for a in config.invocation_params.args)
+        return _wanted(config) or not explicit_paths
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        """A run that selected no schema file exits 5 (pytest's "no tests collected"), never 0."""
+        if self._nothing_selected() and session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+            session.exitstatus = pytest.ExitCode.NO_TESTS_COLLECTED
+
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        """Counts per backend: compatible / incompatible / new / error."""
-        if not self.counts:
+        """Counts per backend: compatible / incompatible / new / error; globs that matched nothing."""
+        unmatched = self._unmatched() if not hasattr(self.config, "workerinput") else []
+        if not (self.counts or unmatched or self._nothing_selected()):
             return
         terminalreporter.section("schemafed")
+        for pattern in unmatched:
+            terminalreporter.write_line(f"warning: schemas: {pattern!r} matched no file", yellow=True)
+        if self._nothing_selected():
+            what = (f"the schemas: globs ({', '.join(repr(e.pattern) for e in self.settings.schemas)})"
+                    if not self.settings.zero_config else "no Avro, JSON Schema or Protobuf file under the rootdir")
+            terminalreporter.write_line(f"error: no schema file was selected, so nothing was checked: {what}",
+                                        red=True, bold=True)
         for line in render_summary(self.counts):
             terminalreporter.write_line(line)
 

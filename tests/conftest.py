@@ -20,6 +20,17 @@ GIT_ENV = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _not_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test runs as on a developer's machine, also when the suite itself runs in CI.
+
+    In CI (``CI`` or ``GITHUB_ACTIONS`` set) the gate refuses a default git base equal to
+    HEAD, and GitHub output turns on; tests that check those set the variables themselves.
+    """
+    for name in ("CI", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT", "GITHUB_WORKSPACE"):
+        monkeypatch.delenv(name, raising=False)
+
+
 def git(repo: Path, *args: str) -> str:
     """Run git in ``repo`` and return its stdout; fails the test on a git error."""
     env = {**os.environ, **GIT_ENV, "HOME": str(repo)}

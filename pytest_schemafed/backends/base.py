@@ -169,6 +169,13 @@ class Backend(ABC):
     def close(self) -> None:
         """Release connections and processes; called once at the end of the run."""
 
+    def baseline(self) -> str | None:
+        """What this backend compares with, said once per run in the header (``None``: nothing to say).
+
+        The git backend names its base ref, its short sha and how it was chosen.
+        """
+        return None
+
     def describe(self) -> str:
         """One line naming the backend for reports (never a secret)."""
         return f"{self.type_name} {self.id}"

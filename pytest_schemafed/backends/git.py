@@ -191,6 +191,7 @@ class _Repository:
 
     def __init__(self, toplevel: Path, ref: str | None) -> None:
         self.toplevel = toplevel
+        self.how = ""
         self.ref, self.commit = self._resolve(ref)
         self.label = f"{self.ref}@{self.commit[:10]}" if self.ref != self.commit else self.commit[:10]
         self.reader: GitBlobReader | None = None
@@ -221,6 +222,7 @@ class _Repository:
                     else " Fetch it first (git fetch origin) or name another ref."
                 )
                 raise ConfigError(f"git ref {ref!r} does not exist in {self.toplevel}.{hint}")
+            self.how = "as asked (--schemafed-against or ref:)"
             return ref, found.stdout.strip()
         head = _git(self.toplevel, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
         if head.returncode != 0:
@@ -235,8 +237,24 @@ class _Repository:
                 continue
             base = _git(self.toplevel, "merge-base", "HEAD", upstream)
             if base.returncode == 0 and base.stdout.strip():
-                return f"merge-base(HEAD, {upstream})", base.stdout.strip()
+                commit = base.stdout.strip()
+                if commit != head.stdout.strip():
+                    self.how = f"merge-base of HEAD with {upstream}"
+                    return f"merge-base(HEAD, {upstream})", commit
+                self._refuse_head_in_ci(f"HEAD is already contained in {upstream}")
+                self.how = f"HEAD: it is contained in {upstream}, so only uncommitted changes are compared"
+                return "HEAD", commit
+        self._refuse_head_in_ci("no upstream branch (origin/main, origin/HEAD, ...) was found")
+        self.how = "HEAD: no upstream branch was found, so only uncommitted changes are compared"
         return "HEAD", head.stdout.strip()
+
+    def _refuse_head_in_ci(self, why: str) -> None:
+        """In CI, a default base equal to HEAD would compare each committed change with itself: refuse."""
+        if os.environ.get("CI", "").lower() in ("", "0", "false") and os.environ.get("GITHUB_ACTIONS") != "true":
+            return
+        raise ConfigError(f"the git base would be HEAD itself ({why}), so a committed break would pass: in CI, "
+                          "name the base with --schemafed-against REF (e.g. origin/main or the pull request's "
+                          "base sha) or `ref:` in the configuration, and fetch it")
 
     def object_name(self, path: Path) -> str:
         """``<commit>:<path in the repository>``; raises ValueError if ``path`` is outside it."""
@@ -408,3 +426,7 @@ class GitBackend(Backend):
     def describe(self) -> str:
         """``git <ref>`` for reports."""
         return f"git {self.main.label}"
+
+    def baseline(self) -> str:
+        """``git base: <ref> <short sha> (<how it was chosen>)``, once per run in the header."""
+        return f"git base: {self.main.ref} {self.main.commit[:10]} ({self.main.how})"
