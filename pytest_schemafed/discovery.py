@@ -2,10 +2,16 @@
 
 Each file is read and parsed exactly once here; every backend's check of it reuses
 the parsed form.
+
+Confinement: a schema file reached through a symlink that leads outside the rootdir
+is never opened (not even to detect its format); it becomes an item that fails with
+one line. A symlink loop, or a link to nothing, which pytest passes over in silence,
+is listed by :func:`broken_links` so that it, too, is one failing item.
 """
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import string
@@ -17,8 +23,8 @@ from .model import SchemaSource
 from .registry import Registry
 
 __all__ = [
-    "ensure_parsed", "ensure_read", "find_format", "import_roots", "load_source", "relative_posix", "relpath_of",
-    "render_subject",
+    "broken_links", "ensure_parsed", "ensure_read", "find_format", "import_roots", "load_source", "outside_reason",
+    "relative_posix", "relpath_of", "render_subject",
 ]
 
 _FIELDS = frozenset({"stem", "dir", "name", "path", "format"})
@@ -53,6 +59,58 @@ def relpath_of(path: Path, base: Path) -> str:
     return path.as_posix() if rel is None else rel
 
 
+@functools.lru_cache(maxsize=16)
+def _real(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
+def outside_reason(path: Path, rootdir: Path) -> str | None:
+    """Why ``path`` may not be read (a symlink out of ``rootdir``, a loop), or ``None`` when it may."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "refused: a symlink loop (the link leads back to itself)"
+        if os.path.islink(path):
+            return "refused: a symlink to nothing"
+        return None  # gone or unreadable: reading says so
+    real, root = os.path.realpath(path), _real(str(rootdir))
+    if real == root or real.startswith(root.rstrip(os.sep) + os.sep):
+        return None
+    return "refused: a symlink that leads outside the repository (the file is not read)"
+
+
+def broken_links(folder: Path, suffixes: tuple[str, ...]) -> list[tuple[Path, str]]:
+    """Entries of ``folder`` named like schema files that are symlink loops or links to nothing.
+
+    pytest leaves such entries out of collection without a word; each one returned
+    here, with the reason, becomes one failing item.
+    """
+    found: list[tuple[Path, str]] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return found
+    for entry in entries:
+        if not entry.name.endswith(suffixes) or not entry.is_symlink():
+            continue
+        try:
+            os.stat(entry.path)
+        except OSError as exc:
+            reason = "a symlink loop (the link leads back to itself)" if exc.errno == errno.ELOOP else \
+                "a symlink to nothing"
+            found.append((Path(entry.path), f"refused: {reason}"))
+    return sorted(found)
+
+
+def _format_by_name(path: Path, registry: Registry) -> str | None:
+    """The format that claims ``path`` by its name alone (without opening it)."""
+    for name, fmt in registry.formats.items():
+        if fmt.extensions and path.name.endswith(fmt.extensions):
+            return name
+    return None
+
+
 def find_format(path: Path, settings: Settings, registry: Registry) -> tuple[SchemaEntry, str] | None:
     """Return the configuration entry and format name for ``path``, or ``None`` to ignore it.
 
@@ -67,6 +125,9 @@ def find_format(path: Path, settings: Settings, registry: Registry) -> tuple[Sch
         if entry.format not in registry.formats:
             return None
         return entry, entry.format
+    if path.is_symlink() and outside_reason(path, settings.base_dir) is not None:
+        name = _format_by_name(path, registry)  # never opened, so only a name can say
+        return (entry, name) if name is not None else None
     fmt = registry.detect(path)
     return (entry, fmt.name) if fmt is not None else None
 
@@ -82,6 +143,9 @@ def load_source(path: Path, rootdir: Path, entry: SchemaEntry, format_name: str,
     relpath = relpath_of(path, rootdir)
     source = SchemaSource(path=path, relpath=relpath, format=format_name, text="")
     source.entry = {"registries": entry.registries, "import_roots": entry.import_roots}
+    refusal = outside_reason(path, rootdir)
+    if refusal is not None:
+        source.parse_error = f"{relpath}: {refusal}"
     name = None
     if "{name}" in entry.subject:
         ensure_parsed(source, rootdir, registry)
@@ -115,7 +179,7 @@ def ensure_parsed(source: SchemaSource, rootdir: Path, registry: Registry) -> No
             source.references = resolver(source.path, source.text, import_roots(source, rootdir))
         source.parsed = fmt.parse(source.text, path=source.relpath, references=source.references or None)
     except SchemaParseError as exc:
-        source.parse_error = str(exc)
+        source.parse_error = str(exc) if exc.path is not None else f"{source.relpath}: {exc.reason}"
         source.parse_error_line = exc.line
 
 
