@@ -118,7 +118,8 @@ def find_format(path: Path, settings: Settings, registry: Registry) -> tuple[Sch
     is opened, and only ``.json`` files (JSON Schema detection) are read.
     """
     relpath = relpath_of(path, settings.base_dir)
-    entry = settings.entry_for(relpath)
+    # a newline is a valid character of a file name; the globs' ``.`` does not match it
+    entry = settings.entry_for(relpath.replace("\n", "\x00") if "\n" in relpath else relpath)
     if entry is None:
         return None
     if entry.format is not None:
