@@ -34,7 +34,9 @@ CASES = {
     ),
     "avro_500_deep": ("deep.avsc", _deep_avro(500), "nested too deeply"),
     "avro_250_deep_arrays": (
-        "deep_arrays.avsc", '{"type": "array", "items": ' * 250 + '"int"' + "}" * 250, "nested too deeply (more than 200"
+        "deep_arrays.avsc",
+        '{"type": "array", "items": ' * 250 + '"int"' + "}" * 250,
+        "nested too deeply (more than 200",
     ),
     "json_schema_300_deep": ("deep.schema.json", _deep_json_schema(300), "nested too deeply"),
     "proto_500_deep": ("deep.proto", _deep_proto(500), "nested too deeply"),
@@ -42,7 +44,9 @@ CASES = {
         "cut.proto", 'syntax = "proto3";\nmessage Half {\n  oneof choice {\n', "unexpected end of file"
     ),
     "proto_cut_inside_oneof_field": (
-        "cut2.proto", 'syntax = "proto3";\nmessage Half {\n  oneof choice {\n    int32 a = 1;\n', "unexpected end of file"
+        "cut2.proto",
+        'syntax = "proto3";\nmessage Half {\n  oneof choice {\n    int32 a = 1;\n',
+        "unexpected end of file",
     ),
 }
 
