@@ -24,12 +24,12 @@ class Run:
     returncode: int
     output: str
 
-    def assert_clean(self) -> None:
+    def assert_clean(self, backend: str = "git") -> None:
         """No traceback, no INTERNALERROR, nothing of the canary, and the valid file passed."""
         assert "Traceback" not in self.output, self.output
         assert "INTERNALERROR" not in self.output, self.output
         assert CANARY not in self.output, self.output
-        assert "PASSED valid.avsc::git" in self.output, self.output
+        assert f"PASSED valid.avsc::{backend}" in self.output, self.output
 
 
 @dataclass
