@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench wheels clean
+.PHONY: demo test lint bench fuzz wheels clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ lint: $(STAMP)
 ## test: lint, then the whole test suite
 test: lint
 	$(PY) -m pytest -n 2 -q tests
+
+## fuzz: the long fuzz campaign of the parsers (100,000 mutated schemas per format; `make test` runs a few hundred)
+fuzz: $(STAMP)
+	$(PY) -m tests.fuzz.run --executions 100000
 
 ## bench: speed ratios against the anchors named in the issues (not part of test)
 bench: $(STAMP)

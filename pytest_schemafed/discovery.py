@@ -2,10 +2,16 @@
 
 Each file is read and parsed exactly once here; every backend's check of it reuses
 the parsed form.
+
+Confinement: a schema file reached through a symlink that leads outside the rootdir
+is never opened (not even to detect its format); it becomes an item that fails with
+one line. A symlink loop, or a link to nothing, which pytest passes over in silence,
+is listed by :func:`broken_links` so that it, too, is one failing item.
 """
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import string
@@ -19,7 +25,8 @@ from .model import SchemaContent, SchemaSource
 from .registry import Registry
 
 __all__ = [
-    "find_format", "import_roots", "load_content", "load_source", "relative_posix", "relpath_of", "render_subject",
+    "broken_links", "find_format", "import_roots", "load_content", "load_source", "outside_reason",
+    "relative_posix", "relpath_of", "render_subject",
 ]
 
 _FIELDS = frozenset({"stem", "dir", "name", "path", "format"})
@@ -54,6 +61,58 @@ def relpath_of(path: Path, base: Path) -> str:
     return path.as_posix() if rel is None else rel
 
 
+@functools.lru_cache(maxsize=16)
+def _real(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
+def outside_reason(path: Path, rootdir: Path) -> str | None:
+    """Why ``path`` may not be read (a symlink out of ``rootdir``, a loop), or ``None`` when it may."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "refused: a symlink loop (the link leads back to itself)"
+        if os.path.islink(path):
+            return "refused: a symlink to nothing"
+        return None  # gone or unreadable: reading says so
+    real, root = os.path.realpath(path), _real(str(rootdir))
+    if real == root or real.startswith(root.rstrip(os.sep) + os.sep):
+        return None
+    return "refused: a symlink that leads outside the repository (the file is not read)"
+
+
+def broken_links(folder: Path, suffixes: tuple[str, ...]) -> list[tuple[Path, str]]:
+    """Entries of ``folder`` named like schema files that are symlink loops or links to nothing.
+
+    pytest leaves such entries out of collection without a word; each one returned
+    here, with the reason, becomes one failing item.
+    """
+    found: list[tuple[Path, str]] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return found
+    for entry in entries:
+        if not entry.name.endswith(suffixes) or not entry.is_symlink():
+            continue
+        try:
+            os.stat(entry.path)
+        except OSError as exc:
+            reason = "a symlink loop (the link leads back to itself)" if exc.errno == errno.ELOOP else \
+                "a symlink to nothing"
+            found.append((Path(entry.path), f"refused: {reason}"))
+    return sorted(found)
+
+
+def _format_by_name(path: Path, registry: Registry) -> str | None:
+    """The format that claims ``path`` by its name alone (without opening it)."""
+    for name, fmt in registry.formats.items():
+        if fmt.extensions and path.name.endswith(fmt.extensions):
+            return name
+    return None
+
+
 def find_format(path: Path, settings: Settings, registry: Registry) -> tuple[SchemaEntry, str] | None:
     """Return the configuration entry and format name for ``path``, or ``None`` to ignore it.
 
@@ -61,13 +120,17 @@ def find_format(path: Path, settings: Settings, registry: Registry) -> tuple[Sch
     is opened, and only ``.json`` files (JSON Schema detection) are read.
     """
     relpath = relpath_of(path, settings.base_dir)
-    entry = settings.entry_for(relpath)
+    # a newline is a valid character of a file name; the globs' ``.`` does not match it
+    entry = settings.entry_for(relpath.replace("\n", "\x00") if "\n" in relpath else relpath)
     if entry is None:
         return None
     if entry.format is not None:
         if entry.format not in registry.formats:
             return None
         return entry, entry.format
+    if path.is_symlink() and outside_reason(path, settings.base_dir) is not None:
+        name = _format_by_name(path, registry)  # never opened, so only a name can say
+        return (entry, name) if name is not None else None
     fmt = registry.detect(path)
     return (entry, fmt.name) if fmt is not None else None
 
@@ -96,7 +159,13 @@ def load_source(
 
 
 def load_content(source: SchemaSource, rootdir: Path, registry: Registry) -> SchemaContent:
-    """Read and parse ``source`` (its local imports too); a failure is kept in the content, never raised."""
+    """Read and parse ``source`` (its local imports too); a failure is kept in the content, never raised.
+
+    A file reached through a symlink that leaves the repository is refused unread.
+    """
+    refusal = outside_reason(source.path, rootdir)
+    if refusal is not None:
+        return SchemaContent("", error=f"{source.relpath}: {refusal}")
     try:
         text = source.path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -109,7 +178,8 @@ def load_content(source: SchemaSource, rootdir: Path, registry: Registry) -> Sch
             references = resolver(source.path, text, import_roots(source, rootdir))
         parsed = fmt.parse(text, path=source.relpath, references=references or None)
     except SchemaParseError as exc:
-        return SchemaContent(text, references=references, error=str(exc), error_line=exc.line)
+        error = str(exc) if exc.path is not None else f"{source.relpath}: {exc.reason}"
+        return SchemaContent(text, references=references, error=error, error_line=exc.line)
     return SchemaContent(text, parsed, references)
 
 

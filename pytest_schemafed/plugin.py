@@ -18,6 +18,7 @@ import pytest
 
 from . import hookspecs
 from .config import CONFIG_NAMES, Settings, load_settings
+from .discovery import broken_links
 from .errors import ConfigError, SchemafedError
 from .gate import Gate
 from .model import Check, CheckResult, Level, Outcome, SchemaSource, Verdict
@@ -197,6 +198,18 @@ class SchemafedPlugin:
         if source is None:
             return None
         return SchemaFile.from_parent(parent, path=file_path, source=source)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_make_collect_report(self, collector: pytest.Collector) -> Iterator[None]:
+        """A folder's schema-named symlink loops and dangling links, which pytest skips silently, fail too."""
+        report: Any = yield
+        directory = getattr(pytest, "Directory", None)  # pytest 8+
+        if directory is not None and isinstance(collector, directory) and report.outcome == "passed":
+            for path, _ in broken_links(collector.path, self._suffixes):
+                node = self.pytest_collect_file(file_path=path, parent=collector)
+                if node is not None:
+                    report.result.append(node)
+        return report
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:

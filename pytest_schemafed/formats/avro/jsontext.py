@@ -18,17 +18,38 @@ try:
 except ImportError:  # pragma: no cover - orjson is a dependency; json is the fallback
     _fast_loads = json.loads  # type: ignore[assignment]
 
-__all__ = ["Invalid", "Ptr", "decode", "flat", "schema_error"]
+__all__ = ["Invalid", "Ptr", "decode", "flat", "schema_error", "shown"]
+
+_SHOWN_CHARS = 80
 
 #: a JSON pointer built lazily: a string, or (parent, token, ...) flattened only for errors
 Ptr = str | tuple[Any, ...]
 
 
 def flat(pointer: Ptr) -> str:
-    """The JSON pointer ``pointer`` as one string."""
+    """The JSON pointer ``pointer`` as one string (without recursion: pointers nest as deep as the schema)."""
     if type(pointer) is str:
         return pointer
-    return "".join(flat(p) if type(p) is tuple else str(p) for p in pointer)
+    parts: list[str] = []
+    stack: list[Any] = [iter(pointer)]
+    while stack:
+        for p in stack[-1]:
+            if type(p) is tuple:
+                stack.append(iter(p))
+                break
+            parts.append(str(p))
+        else:
+            stack.pop()
+    return "".join(parts)
+
+
+def shown(value: Any) -> str:
+    """``value`` as JSON for a message, cut to a few dozen characters (it may be huge or deep)."""
+    try:
+        text = json.dumps(value)
+    except (TypeError, ValueError, RecursionError):
+        text = f"a JSON {type(value).__name__}"
+    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 3] + "..."
 
 
 class Invalid(Exception):
@@ -40,7 +61,9 @@ class Invalid(Exception):
         self.pointer = pointer
 
 
-def _where(pointer: Ptr) -> str:
+def _where(pointer: str) -> str:
+    if len(pointer) > 100:  # a very deep place: its start and end say enough
+        pointer = pointer[:40] + "/.../" + pointer[-40:].partition("/")[2]
     return f"at {pointer}" if pointer else "at the top level"
 
 
@@ -58,7 +81,8 @@ def schema_error(text: str, path: str | None, message: str, pointer: str | None)
 def decode(text: str, path: str | None) -> Any:
     """The JSON value of ``text``.
 
-    :raises SchemaParseError: ``text`` is not JSON (with json's line and column).
+    :raises SchemaParseError: ``text`` is not JSON (with json's line and column), or
+        nests arrays and objects deeper than the decoders read (about 1000 levels).
     """
     try:
         return _fast_loads(text)
@@ -73,5 +97,10 @@ def decode(text: str, path: str | None) -> Any:
             line=exc.lineno,
             column=exc.colno,
         ) from None
-    except (TypeError, ValueError, RecursionError) as exc:  # e.g. absurdly deep nesting
+    except RecursionError:
+        raise SchemaParseError(
+            "not a valid Avro schema: the JSON is nested too deeply (more than 1000 levels of arrays and objects)",
+            path=path,
+        ) from None
+    except (TypeError, ValueError) as exc:
         raise SchemaParseError(f"not JSON: {exc}", path=path) from None

@@ -12,11 +12,10 @@ and fixed.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
-from .jsontext import Invalid, Ptr
+from .jsontext import Invalid, Ptr, shown
 from .model import OPTIONAL, PRIMITIVE_KINDS, Array, Enum, Fixed, Map, Named, Node, Record, Union
 
 __all__ = ["FAR", "GOOD_NAMES", "NO_ALIASES", "NameParser", "Unresolved", "branch_key"]
@@ -67,7 +66,7 @@ class NameParser:
             return name
         if not isinstance(name, str) or not _NAME.match(name):
             raise Invalid(
-                f"{what} {json.dumps(name)} is not a valid Avro name "
+                f"{what} {shown(name)} is not a valid Avro name "
                 "(letters, digits and _, not starting with a digit)",
                 pointer,
             )
@@ -80,7 +79,7 @@ class NameParser:
         if type(raw) is not str:
             if raw is None:
                 raise Invalid(f'a {kind} needs a "name"', pointer)
-            raise Invalid(f"the name of a {kind} must be a string, not {json.dumps(raw)}", (pointer, "/name"))
+            raise Invalid(f"the name of a {kind} must be a string, not {shown(raw)}", (pointer, "/name"))
         if "." in raw:
             namespace, _, simple = raw.rpartition(".")
             where = "/name"
@@ -90,7 +89,7 @@ class NameParser:
             explicit = data.get("namespace")
             if explicit is not None:
                 if type(explicit) is not str:
-                    raise Invalid(f"namespace must be a string, not {json.dumps(explicit)}", (pointer, "/namespace"))
+                    raise Invalid(f"namespace must be a string, not {shown(explicit)}", (pointer, "/namespace"))
                 namespace = explicit
         if simple not in GOOD_NAMES:
             self._check_name(simple, f"{kind} name", (pointer, "/name"))
@@ -156,7 +155,7 @@ class NameParser:
         default = data.get("default")
         if default is not None and (type(default) is not str or default not in symbols):
             raise Invalid(
-                f"the default {json.dumps(default)} of enum `{name}` is not one of its symbols", (pointer, "/default")
+                f"the default {shown(default)} of enum `{name}` is not one of its symbols", (pointer, "/default")
             )
         aliases = self._aliases(data, space, pointer) if "aliases" in data else NO_ALIASES
         enum = Enum(name, space, aliases, symbols, default)

@@ -11,17 +11,22 @@ may match any branch, as Avro 1.11+ accepts). Every failure is a
 Here is the walk over types, records and fields (the hot loop); :mod:`.names` handles
 names and the enum and fixed types, :mod:`.jsontext` decoding and error positions.
 Types defined by ``references`` (name -> text) are parsed first, then known by name.
+
+Depth: a type may nest at most :data:`MAX_DEPTH` (200) types deep (each record, array,
+map and union is one level); deeper schemas are a :class:`SchemaParseError` that says
+so, and so is JSON nested deeper than the decoder reads. The bound keeps every walk
+over the model (resolution, defaults, :mod:`.compare`) far below Python's recursion
+limit, also in the compiled build, which does not check it.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
 from ...errors import SchemaParseError
 from .defaults import quick_default, valid_default
-from .jsontext import Invalid, Ptr, decode, flat, schema_error
+from .jsontext import Invalid, Ptr, decode, flat, schema_error, shown
 from .model import (
     OPTIONAL,
     PRIMITIVE_KINDS,
@@ -40,7 +45,10 @@ from .model import (
 from .names import FAR, GOOD_NAMES, NO_ALIASES, NameParser, branch_key
 from .reuse import ENTRIES, Entry, remember, strict
 
-__all__ = ["parse_avro"]
+__all__ = ["MAX_DEPTH", "parse_avro"]
+
+#: the deepest nesting of types (records, arrays, maps, unions) a schema may have
+MAX_DEPTH = 200
 
 _SHARED: dict[str, Primitive] = {kind: Primitive(kind) for kind in PRIMITIVE_KINDS}
 _ORDERS = frozenset({"ascending", "descending", "ignore"})
@@ -53,9 +61,13 @@ _LOGICAL: dict[tuple[str, str], Primitive] = {}  # (kind, logicalType) -> one sh
 _PARSED_AGAIN = "enum"  # a field of this type object is parsed in every text, never remembered
 
 
+def _too_deep(pointer: Ptr) -> Invalid:
+    return Invalid(f"the schema is nested too deeply (more than {MAX_DEPTH} levels of types)", pointer)
+
+
 def _bad_default(field: Field, pointer: Ptr, record: str) -> Invalid:
     return Invalid(
-        f"the default {json.dumps(field.default)} of field `{field.name}` in record `{record}` "
+        f"the default {shown(field.default)} of field `{field.name}` in record `{record}` "
         f"is not a valid {field.type.describe()} value",
         (pointer, "/default"),
     )
@@ -68,6 +80,8 @@ class _Parser(NameParser):
         super().__init__(names, external)
         self.defaults: list[tuple[Field, Ptr, str]] = []
         self.fresh: list[tuple[tuple[str, str], Entry]] = []  # fields to remember if all is valid
+        self.depth = 0  # types nested around the one being parsed (an Invalid ends the parse: no unwinding)
+        self.peak = 0  # the deepest ``depth`` reached so far
 
     def node(self, data: Any, namespace: str, pointer: Ptr) -> Node:
         """Parse one schema value (string, object or union list) at ``pointer``."""
@@ -76,11 +90,17 @@ class _Parser(NameParser):
             if shared is not None:
                 return shared
             return self._lookup(data, namespace, pointer)
-        if type(data) is dict:
-            return self._object(data, namespace, pointer)
-        if type(data) is list:
-            return self._union(data, namespace, pointer)
-        raise Invalid(f"{json.dumps(data)} is not a schema (expected a type name, an object or a union list)", pointer)
+        is_dict = type(data) is dict
+        if is_dict or type(data) is list:
+            depth = self.depth = self.depth + 1
+            if depth > self.peak:
+                if depth > MAX_DEPTH:
+                    raise _too_deep(pointer)
+                self.peak = depth
+            found = self._object(data, namespace, pointer) if is_dict else self._union(data, namespace, pointer)
+            self.depth = depth - 1
+            return found
+        raise Invalid(f"{shown(data)} is not a schema (expected a type name, an object or a union list)", pointer)
 
     def _object(self, data: dict[str, Any], namespace: str, pointer: Ptr) -> Node:
         kind = data.get("type")
@@ -118,7 +138,7 @@ class _Parser(NameParser):
                 'write the inner schema itself (or make this a field of a record)',
                 (pointer, "/type"),
             )
-        raise Invalid(f'"type" must be a type name, not {json.dumps(kind)}', (pointer, "/type"))
+        raise Invalid(f'"type" must be a type name, not {shown(kind)}', (pointer, "/type"))
 
     def _record(self, data: dict[str, Any], namespace: str, pointer: Ptr) -> Record:
         name, space = self._full_name(data, namespace, pointer, "record")
@@ -178,6 +198,7 @@ class _Parser(NameParser):
                 continue  # a plain field: its name and type are all there is
             if (
                 type(ftype) is Union
+                and ftype.branches
                 and ftype.branches[0] is null
                 and (size == 3 or (size == 4 and "doc" in raw))
                 and "default" in raw
@@ -227,14 +248,26 @@ class _Parser(NameParser):
                 if entry.raw == raw and (entry.exact is None or strict(raw) == entry.exact):
                     if not self.names.keys().isdisjoint(entry.names):
                         break  # a clash: the normal parse below reports it
+                    reach = self.depth + entry.height
+                    if reach > self.peak:
+                        if reach > MAX_DEPTH:
+                            break  # too deep here: the normal parse below reports where
+                        self.peak = reach
                     return self._reuse(entry, fname, index)
         first = len(self.defined)
         numeric = self.numeric
         unresolved = self.unresolved
         floor = self.floor
         self.floor = FAR
+        peak = self.peak
+        self.peak = self.depth
         if kind == "record":
+            depth = self.depth = self.depth + 1
+            if depth > MAX_DEPTH:
+                raise _too_deep((pointer, "/fields/", index, "/type"))
+            self.peak = depth
             ftype: Node = self._record(traw, record.namespace, (pointer, "/fields/", index, "/type"))
+            self.depth = depth - 1
         else:
             ftype = self.node(traw, record.namespace, (pointer, "/fields/", index, "/type"))
         if plain:
@@ -245,6 +278,8 @@ class _Parser(NameParser):
                 extra = None
         inside = self.floor
         self.floor = min(floor, inside)
+        height = self.peak - self.depth
+        self.peak = max(peak, self.peak)
         if inside >= first and self.unresolved == unresolved:
             used = self.numeric - numeric
             exact = strict(raw) if used else None
@@ -256,6 +291,7 @@ class _Parser(NameParser):
                 else:
                     has, default, aliases = extra.has_default, extra.default, extra.aliases
                     entry = Entry(raw, exact, used, ftype, has, default, aliases, names, nodes)
+                entry.height = height
                 self.fresh.append((key, entry))
         return ftype, extra
 
@@ -298,7 +334,8 @@ class _Parser(NameParser):
         default = raw["default"]
         field = FullField(fname, ftype, index, True, default, aliases)
         if default is None:
-            if ftype.kind == "union" and ftype.branches[0].kind == "null":  # type: ignore[attr-defined]
+            branches = ftype.branches if type(ftype) is Union else None
+            if branches and branches[0].kind == "null":
                 return field  # the usual optional field
         elif type(default) is not str:
             self.numeric += 1
@@ -387,8 +424,8 @@ def _parse_one(text: str, path: str | None, names: dict[str, Named], external: f
         parser.check_defaults()
     except Invalid as exc:
         raise schema_error(text, path, exc.message, flat(exc.pointer)) from None
-    except RecursionError:
-        raise schema_error(text, path, "the schema is nested too deeply", None) from None
+    except RecursionError:  # a safety net: MAX_DEPTH keeps the walk far from Python's limit
+        raise schema_error(text, path, f"the schema is nested too deeply (over {MAX_DEPTH} levels)", None) from None
     for key, entry in parser.fresh:
         remember(key, entry)
     return root, parser

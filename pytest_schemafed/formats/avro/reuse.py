@@ -39,10 +39,11 @@ class Entry:
 
     ``exact`` is the field's exact JSON encoding when a number type inside matters
     (``numeric`` counts those values), else ``None``; ``names`` and ``nodes`` are the
-    named types the field defines, in order.
+    named types the field defines, in order; ``height`` is how many levels of types its
+    type nests (a reuse still counts towards the parser's depth limit).
     """
 
-    __slots__ = ("aliases", "default", "exact", "has_default", "names", "nodes", "numeric", "raw", "type")
+    __slots__ = ("aliases", "default", "exact", "has_default", "height", "names", "nodes", "numeric", "raw", "type")
 
     def __init__(
         self,
@@ -65,6 +66,7 @@ class Entry:
         self.aliases = aliases
         self.names = names
         self.nodes = nodes
+        self.height = 0
 
 
 #: (record full name, field name) -> remembered fields, the latest first
@@ -82,7 +84,7 @@ def strict(raw: Any) -> bytes | None:
         if _dumps is not None:
             return _dumps(raw)
         return json.dumps(raw, allow_nan=False).encode()
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         return None
 
 

@@ -4,9 +4,11 @@ One :class:`Loader` per parse: it turns the document (and the referenced documen
 ``name -> JSON``) into :class:`Node` objects, resolving every ``$ref`` it reaches
 (``#/definitions/...``, ``#/$defs/...``, anchors, and relative file refs such as
 ``address.json#/definitions/street``). A chain of ``$ref`` that only points at
-other ``$ref`` and comes back is a cycle and an error; recursion through real
-schemas (a tree whose ``children`` refer to ``#``) is fine and is left to the
-differ's cycle detection.
+other ``$ref`` and comes back is a cycle and an error, and so is one that comes
+back only through ``allOf``/``anyOf``/``oneOf`` (``{"allOf": [{"$ref": "#"}]}``: a
+schema defined as itself, which no validator or differ can walk to an end);
+recursion through real schemas (a tree whose ``children`` refer to ``#``) is fine
+and is left to the differ's cycle detection.
 """
 
 from __future__ import annotations
@@ -145,7 +147,36 @@ class Loader:
                     raise LoadError(f"$ref cycle: {node.ref!r} only leads back to itself", node.doc, node.ptr)
                 seen.add(id(target))
                 target = target.referred
+        if self.refs:
+            self._refuse_combined_cycles()
         return root
+
+    def _refuse_combined_cycles(self) -> None:
+        """A ``$ref`` that leads back to itself through combinators only is an error (iterative DFS)."""
+        done: set[int] = set()
+        for start in self.refs:
+            if id(start) in done:
+                continue
+            on_path: set[int] = {id(start)}
+            stack: list[tuple[Node, Any]] = [(start, iter(_combinator_edges(start)))]
+            while stack:
+                node, edges = stack[-1]
+                nxt = next(edges, None)
+                if nxt is None:
+                    stack.pop()
+                    on_path.discard(id(node))
+                    done.add(id(node))
+                    continue
+                if id(nxt) in on_path:
+                    raise LoadError(
+                        f"$ref cycle: {start.ref!r} leads back to itself through allOf/anyOf/oneOf only "
+                        "(a schema defined as itself)",
+                        start.doc,
+                        start.ptr,
+                    )
+                if id(nxt) not in done:
+                    on_path.add(id(nxt))
+                    stack.append((nxt, iter(_combinator_edges(nxt))))
 
     def load(self, value: Any, doc: str, ptr: str) -> Node:
         """The node for ``value`` found at ``ptr`` in document ``doc`` (cached per place)."""
@@ -369,6 +400,15 @@ class Loader:
             if name and (name == ref.split("#", 1)[0] or name.rsplit("/", 1)[-1] == tail):
                 return name
         return None
+
+
+def _combinator_edges(node: Node) -> list[Node]:
+    """The nodes ``node`` stands for without a step into a property or an item."""
+    if node.kind == "ref":
+        return [node.referred] if node.referred is not None else []
+    if node.kind == "combined":
+        return list(node.subschemas or ())
+    return []
 
 
 def _find_anchor(value: Any, anchor: str, ptr: str) -> tuple[str, Any] | None:

@@ -4,6 +4,11 @@ Three things can be wrong with a user's file, and each gives one error that says
 where: the text is not JSON (line and column from the decoder); the JSON is not a
 valid schema of its draft (the meta-schema's best error, located by JSON
 pointer); a ``$ref`` cannot be followed or only loops back to itself.
+
+Depth: a document (and each reference) may nest at most :data:`MAX_DEPTH` (128) JSON
+arrays and objects (``properties`` and its value are two levels). A deeper one is an
+error that says so before anything walks it: validation, loading and the differ then
+stay far below Python's recursion limit (the differ needs about four frames a level).
 """
 
 from __future__ import annotations
@@ -15,11 +20,15 @@ from typing import Any
 from ...errors import SchemaParseError
 from ..base import ParsedSchema
 from ..jsonpos import JsonPositions
+from ..limits import json_deeper_than
 from .loader import Loader, LoadError, draft_of
 from .model import Node
 from .validate import looks_valid, meta_errors
 
-__all__ = ["ParsedJsonSchema", "parse_schema"]
+__all__ = ["MAX_DEPTH", "ParsedJsonSchema", "parse_schema"]
+
+#: the deepest nesting of JSON arrays and objects a schema document may have
+MAX_DEPTH = 128
 
 _DRAFT_NAMES = {4: "draft-04", 6: "draft-06", 7: "draft-07", 2019: "2019-09", 2020: "2020-12"}
 
@@ -68,7 +77,20 @@ except ImportError:  # pragma: no cover - depends on the environment
     _fast_loads = None
 
 
+def _too_deep(label: str | None) -> SchemaParseError:
+    return SchemaParseError(
+        f"not a valid JSON Schema: nested too deeply (more than {MAX_DEPTH} levels of arrays and objects)", path=label
+    )
+
+
 def _decode(text: str, label: str | None) -> Any:
+    document = _decode_json(text, label)
+    if json_deeper_than(text, document, MAX_DEPTH):
+        raise _too_deep(label)
+    return document
+
+
+def _decode_json(text: str, label: str | None) -> Any:
     if _fast_loads is not None:
         try:
             return _fast_loads(text)
@@ -78,6 +100,10 @@ def _decode(text: str, label: str | None) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise SchemaParseError(f"not valid JSON: {exc.msg}", path=label, line=exc.lineno, column=exc.colno) from None
+    except RecursionError:  # deeper than the decoder reads (orjson stops at 1024 levels)
+        raise _too_deep(label) from None
+    except ValueError as exc:  # e.g. an integer too long to convert
+        raise SchemaParseError(f"not valid JSON: {exc}", path=label) from None
 
 
 def _check(document: Any, draft: int, text: str, label: str | None) -> None:
@@ -127,8 +153,8 @@ def parse_schema(
         raise SchemaParseError(
             f"{exc} (at #{exc.ptr})", path=path, line=where[0] if where else None, column=where[1] if where else None
         ) from None
-    except RecursionError:
-        raise SchemaParseError("schema is nested too deeply to be compared", path=path) from None
+    except RecursionError:  # a safety net: MAX_DEPTH keeps the loader far from Python's limit
+        raise _too_deep(path) from None
     imports = sorted({n.ref.split("#", 1)[0] for n in loader.refs if n.ref and not n.ref.startswith("#")})
     parsed = ParsedJsonSchema(text, path, document, draft, root, imports)
     parsed.has_refs = has_refs

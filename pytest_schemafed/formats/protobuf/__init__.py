@@ -115,11 +115,13 @@ class ProtobufFormat(Format):
         text: str,
         import_roots: list[Path],
         read: Callable[[Path], str | None] | None = None,
+        *,
+        label: str | None = None,
     ) -> dict[str, str]:
         """Texts of the local files ``text`` imports, transitively (see :func:`local_imports`)."""
         if read is None:
-            return local_imports(path, text, import_roots)
-        return local_imports(path, text, import_roots, read)
+            return local_imports(path, text, import_roots, label=label)
+        return local_imports(path, text, import_roots, read, label=label)
 
     def record_name(self, parsed: ParsedSchema) -> str | None:
         """The full name of the file's first message (Confluent's record name strategy)."""

@@ -13,6 +13,10 @@ numbers and names, reserved numbers, number ranges, unknown types, proto3 enum
 zero values) are made here and in :mod:`.resolver`.
 
 ``edition = "2023";`` files are refused with a clear "unsupported" error.
+
+Depth: messages (and groups) may nest at most :data:`MAX_DEPTH` (100) deep; a deeper
+file is a :class:`SchemaParseError` at the message that goes too deep, which keeps
+this parser, the resolver and the differ far below Python's recursion limit.
 """
 
 from __future__ import annotations
@@ -22,9 +26,11 @@ from typing import Any
 from .lexer import IDENT, NUM, STR, Lexer
 from .model import EnumDef, EnumValue, FieldDef, MessageDef, OneofDef, ProtoFile
 
-__all__ = ["MAX_FIELD_NUMBER", "parse_proto"]
+__all__ = ["MAX_DEPTH", "MAX_FIELD_NUMBER", "parse_proto"]
 
 MAX_FIELD_NUMBER = 536_870_911
+#: the deepest nesting of messages (and groups) a file may have
+MAX_DEPTH = 100
 _LABELS = frozenset({"optional", "required", "repeated"})
 _NOT_SIMPLE = frozenset({"message", "enum", "oneof", "extend", "option", "reserved", "extensions", "map", "group"})
 
@@ -46,6 +52,7 @@ class _Parser:
         self.i = 0
         self.origin = origin
         self.syntax = "proto2"
+        self.depth = 0  # messages open around the current token
 
     # ------------------------------------------------------------ token helpers
     def peek(self, ahead: int = 0) -> tuple[str, str, int] | None:
@@ -256,6 +263,14 @@ class _Parser:
         return msg
 
     def message_body(self, msg: MessageDef) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            too_deep = f"messages are nested too deeply (more than {MAX_DEPTH} levels)"
+            raise self.lx.error(too_deep, self.toks[self.i - 1][2])
+        self._members(msg)
+        self.depth -= 1
+
+    def _members(self, msg: MessageDef) -> None:
         while True:
             kind, text, _ = self.next()
             if text == "}" and kind != STR:
@@ -346,7 +361,8 @@ class _Parser:
 
     def field(self, msg: MessageDef, oneof: str | None) -> FieldDef:
         start = self.peek()
-        assert start is not None
+        if start is None:
+            raise self.lx.error("unexpected end of file (a '}' is missing?)", None)
         label: str | None = None
         if start[1] in _LABELS and start[0] == IDENT and (self.peek(2) or ("", "", 0))[1] != "=":
             label = self.next()[1]

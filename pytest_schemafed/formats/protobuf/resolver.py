@@ -11,6 +11,10 @@ Import resolution, in this order, for ``import "x/y.proto";``:
    message types, compared by the name as written (what Confluent's checker does
    for a name it cannot resolve);
 4. anything else is a :class:`SchemaParseError` at the line of the import.
+
+An import name that is not a relative path of plain parts (absolute, ``..``, ``.``,
+backslashes, empty parts: what protoc refuses too) is refused before any lookup, so
+no file outside the import roots is ever opened (:func:`refused_import`).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from ...errors import SchemaParseError
 from .model import SCALARS, EnumDef, FieldDef, MessageDef, ProtoFile
 from .parser import parse_proto
 
-__all__ = ["LENIENT_PREFIXES", "TypeInfo", "find_reference", "resolve_schema", "wellknown_text"]
+__all__ = ["LENIENT_PREFIXES", "TypeInfo", "find_reference", "refused_import", "resolve_schema", "wellknown_text"]
 
 WELLKNOWN_DIR = Path(__file__).with_name("wellknown")
 LENIENT_PREFIXES = ("google/", "confluent/")
@@ -47,6 +51,19 @@ class TypeInfo:
     ref: str
 
 
+def refused_import(name: str) -> str | None:
+    """Why ``import "name"`` is refused, or ``None`` when it is a plain relative path."""
+    if not name:
+        return "the import name is empty"
+    if name.startswith("/") or "\\" in name or (len(name) > 1 and name[1] == ":"):
+        return "an import is a path relative to an import root, not an absolute path"
+    if any(part in ("", ".", "..") for part in name.split("/")):
+        return 'an import path may not contain "..", "." or empty parts'
+    if any(ord(c) < 32 for c in name):
+        return "an import path may not contain control characters"
+    return None
+
+
 @lru_cache(maxsize=64)
 def wellknown_text(name: str) -> str | None:
     """The text of a bundled ``google/protobuf/*.proto`` file, or ``None``."""
@@ -60,6 +77,10 @@ def wellknown_text(name: str) -> str | None:
 def _wellknown_file(name: str) -> ProtoFile | None:
     text = wellknown_text(name)
     return None if text is None else parse_proto(text, origin=name, label=name)
+
+
+def _quoted(name: str) -> str:
+    return '"' + (name if len(name) <= 80 else name[:77] + "...") + '"'
 
 
 def find_reference(name: str, references: Mapping[str, str]) -> str | None:
@@ -91,6 +112,10 @@ def resolve_schema(
         (name, line, col), importer_label = queue.pop(0)
         if name in loaded or name in lenient:
             continue
+        refusal = refused_import(name)
+        if refusal is not None:
+            raise SchemaParseError(f"import {_quoted(name)} is refused: {refusal}", path=importer_label, line=line,
+                                   column=col)
         key = find_reference(name, refs)
         if key is not None:
             text = refs[key]
