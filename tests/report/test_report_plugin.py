@@ -73,7 +73,7 @@ def test_github_actions__annotation_and_step_summary(pytester: pytest.Pytester, 
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
-    result = pytester.runpytest("--schemafed")
+    result = pytester.runpytest("--schemafed", "--schemafed-against", "HEAD")  # in CI the base must be named
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines([f"::error file=schemas/user.avsc,line={EMAIL_LINE},col=*,"
                                  "title=READER_FIELD_MISSING_DEFAULT_VALUE (git)::field `email`*"])
@@ -86,7 +86,7 @@ def test_github_none__no_annotation(pytester: pytest.Pytester, repo: Path, monke
     """github=none keeps workflow commands out of the log even in Actions."""
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-    result = pytester.runpytest("--schemafed", "--schemafed-report", "github=none")
+    result = pytester.runpytest("--schemafed", "--schemafed-against", "HEAD", "--schemafed-report", "github=none")
     assert "::error" not in result.stdout.str()
 
 

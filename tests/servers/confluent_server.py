@@ -18,7 +18,9 @@ base path                          ``/``                       ``/``            
 
 Avro compatibility is decided by Apache Avro's own checker (the one Karapace uses, so
 messages match: ``["b"]``, ``"reader type: int not compatible with writer type: string"``);
-other schema types by ``judge`` (a callable a test passes), else by exact text equality.
+other schema types by ``judge`` (a callable a test passes), else by the labelled cases of
+:mod:`tests.servers.labelled` (never by our engines, never by comparing text): a pair no
+label covers is answered with HTTP 500, so a test cannot pass on a guess.
 
 The server records every request (method, raw path) and can inject faults (status,
 ``Retry-After``, delays), require basic / bearer / OAuth auth (it then also serves a
@@ -28,6 +30,7 @@ token endpoint at ``/oauth/token``), add latency, and serve TLS (see ``confluent
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import secrets
 import ssl
@@ -39,6 +42,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from tests.servers.labelled import LabelledJudge, Unlabelled
 
 CONTENT_TYPE = "application/vnd.schemaregistry.v1+json"
 FLAVOURS = ("karapace", "confluent", "apicurio")
@@ -245,7 +250,7 @@ class ConfluentTestServer:
 
     def compare(self, schema_type: str, new: str, old: str, level: str, refs: dict[str, str]
                 ) -> list[tuple[str, str, str]]:
-        judge = self.judge or (avro_judge if schema_type == "AVRO" else _text_judge)
+        judge = self.judge or (avro_judge if schema_type == "AVRO" else _labelled())
         problems: list[tuple[str, str, str]] = []
         if level.startswith(("BACKWARD", "FULL")):
             problems += judge(schema_type, new, old, refs)
@@ -266,7 +271,10 @@ class ConfluentTestServer:
                 problems = []
             else:
                 refs = {**self.ref_texts(old.references), **new_refs}
-                problems = self.compare(schema_type, body["schema"], old.schema, level, refs)
+                try:
+                    problems = self.compare(schema_type, body["schema"], old.schema, level, refs)
+                except Unlabelled as exc:
+                    raise Reply(500, {"error_code": 50001, "message": str(exc)}) from None
             if problems:
                 return self.incompatible(problems, number, old, level, verbose)
         return {"is_compatible": True}
@@ -422,12 +430,9 @@ class _Server(ThreadingHTTPServer):
         pass  # a client that timed out and hung up is not the server's problem
 
 
-def _text_judge(schema_type: str, reader: str, writer: str, refs: dict[str, str]) -> list[tuple[str, str, str]]:
-    if schema_type == "JSON":  # stored re-serialised: compare the documents
-        same = json.loads(reader) == json.loads(writer)
-    else:
-        same = reader == writer
-    return [] if same else [("INCOMPATIBLE", "schemas differ", "/")]
+@functools.lru_cache(maxsize=1)
+def _labelled() -> LabelledJudge:
+    return LabelledJudge()
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from pytest_schemafed.backends.confluent import ConfluentBackend
-from pytest_schemafed.errors import BackendAuthError, BackendProtocolError, BackendUnavailable
+from pytest_schemafed.errors import BackendAuthError, BackendError, BackendProtocolError, BackendUnavailable
 from pytest_schemafed.model import Decider, Level, Outcome, Severity
 from tests.servers.confluent_server import ConfluentTestServer
+from tests.servers.labelled import CONFORMANCE, LabelledJudge
 
 from .conftest import T_A_INT, T_ADD_B_DEFAULT, T_ADD_B_NO_DEFAULT, T_EMPTY, T_V1, make_check
 
@@ -281,7 +282,8 @@ def test_disagreement__registry_rejects_local_accepts(make_server: Server, make_
 def test_schema_type__sent_per_format_with_normalize(make_server: Server, make_backend: Make, judge: Any,
                                                      fmt: str, schema_type: str, text: str) -> None:
     """A .proto / JSON Schema check posts its schemaType; normalize: true adds normalize=true."""
-    server = make_server()
+    # the test labels the pair itself: a schema is compatible with itself (the server never compares texts)
+    server = make_server(judge=LabelledJudge(extra=[(schema_type, text, text, True, "")]))
     server.register("x-value", text, schema_type)
     verdict = make_backend(server.url, normalize=True).evaluate(make_check(text, "x-value", fmt=fmt), judge)
     assert verdict.compatible and verdict.outcome is Outcome.COMPATIBLE
@@ -429,3 +431,77 @@ def test_secrets__password_in_url_never_shown(make_server: Server, make_backend:
     with pytest.raises(BackendProtocolError) as info:
         backend.evaluate(make_check(T_V1), judge)
     assert "url-pass-77aa" not in str(info.value) + backend.describe()
+
+
+def _labelled_case(case_id: str) -> dict[str, Any]:
+    for path in sorted(CONFORMANCE.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            case = json.loads(line)
+            if case["id"] == case_id:
+                return case
+    raise AssertionError(f"no case {case_id}")
+
+
+@pytest.mark.parametrize("case_id", ["confluent-jsonschema-275", "karapace-protobuf-2"])
+def test_server__json_and_protobuf_verdicts_come_from_labelled_cases(make_server: Server, make_backend: Make,
+                                                                      judge: Any, case_id: str) -> None:
+    """The test registry answers a labelled JSON Schema / Protobuf pair with the label's verdict."""
+    case = _labelled_case(case_id)
+    fmt, schema_type = ("json", "JSON") if case["format"] == "json" else ("protobuf", "PROTOBUF")
+    server = make_server()
+    server.register("x-value", case["old"], schema_type)
+    server.set_level("BACKWARD" if case["direction"] == "backward" else "FORWARD", "x-value")
+    verdict = make_backend(server.url).evaluate(make_check(case["new"], "x-value", fmt=fmt), judge)
+    assert verdict.remote is not None and verdict.remote.compatible is case["compatible"]
+
+
+def test_server__an_unlabelled_pair_is_an_error_never_a_verdict(make_server: Server, make_backend: Make,
+                                                                 judge: Any) -> None:
+    """A pair no label covers gets HTTP 500 from the test registry: the item errors, it never passes."""
+    old = '{"type": "object", "properties": {"zz_unlabelled": {"type": "string"}}}'
+    new = '{"type": "object", "properties": {"zz_unlabelled": {"type": "integer"}}}'
+    server = make_server()
+    server.register("x-value", old, "JSON")
+    with pytest.raises(BackendError, match="no labelled verdict"):
+        make_backend(server.url, retries=0).evaluate(make_check(new, "x-value", fmt="json"), judge)
+
+
+@pytest.mark.parametrize("body", [{}, [], "BACKWARD", {"compatibilityLevel": "SORTA"},
+                                  {"compatibilityLevel": None}, {"compatibilityLevel": "backward"},
+                                  {"compatibility": 3}])
+@pytest.mark.parametrize("route", ["/config/t-value", "/config"])
+def test_config__a_malformed_answer_is_an_error_never_a_level(make_server: Server, make_backend: Make, judge: Any,
+                                                              body: Any, route: str) -> None:
+    """Hole 2: an answer to GET /config[/{s}] that is not the documented shape fails the item, naming the request."""
+    server = make_server()
+    server.register("t-value", T_V1)
+    if route == "/config":  # the subject has no level of its own: the registry's global one is asked
+        server.fail(404, {"error_code": 40401, "message": "Subject 't-value' not found."}, path="/config/t-value")
+        server.fail(200, body, path="/config")
+    else:
+        server.fail(200, body, path=route)
+    with pytest.raises(BackendProtocolError) as caught:
+        make_backend(server.url).evaluate(make_check(T_A_INT), judge)
+    message = str(caught.value)
+    assert "unexpected answer to GET" in message and route in message
+    assert "expected compatibilityLevel" in message or "expected an object" in message
+    assert len(message.splitlines()) == 1
+
+
+@pytest.mark.parametrize("body", [{"schema": T_V1}, {"schema": T_V1, "version": "1"},
+                                  {"schema": T_V1, "version": 1, "references": {}},
+                                  {"schema": T_V1, "version": 1, "metadata": {"properties": {"a": 1}}}])
+def test_version__a_malformed_answer_is_an_error(make_server: Server, make_backend: Make, judge: Any,
+                                                 body: Any) -> None:
+    """The same rule for a registered version: a wrong shape is an error, never a history."""
+    server = make_server()
+    server.register("t-value", T_V1)
+    server.fail(200, body, path="/subjects/t-value/versions/latest")
+    with pytest.raises(BackendProtocolError, match="unexpected answer to GET"):
+        make_backend(server.url).evaluate(make_check(T_A_INT), judge)
+
+
+def test_backend__confluent_with_max_in_flight_1_is_still_remote(make_backend: Make, make_server: Server) -> None:
+    """Local or remote is declared by the backend type, never inferred from max_in_flight."""
+    server = make_server()
+    assert ConfluentBackend.local is False and make_backend(server.url, max_in_flight=1).local is False
