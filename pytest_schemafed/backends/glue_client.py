@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import BackendAuthError, BackendError, BackendUnavailable
-from ..secrets import Secret, register_secret
+from ..secrets import Secret, register_secret, scrub
 
 __all__ = [
     "AUTH_CODES",
@@ -289,7 +289,8 @@ def map_error(
         return BackendError(f"cannot {action} for {where}: {exc}", backend_id=sid)
     code = error_code(exc)
     if code:
-        message = str(getattr(exc, "response", {}).get("Error", {}).get("Message", "")).strip()
+        # scrubbed before it is cut: a cut through a secret would leave a prefix no mask matches
+        message = scrub(str(getattr(exc, "response", {}).get("Error", {}).get("Message", "")).strip())
         message = message.splitlines()[0][:200] if message and not message.startswith("<") else ""
         detail = f"{code}: {message}" if message else code
         if code in AUTH_CODES:
