@@ -460,9 +460,8 @@ class HttpClient:
                     s.sleep(self._backoff(attempt))
                     attempt += 1
                     continue
-                if reconnectable(exc) or isinstance(exc, httpx.UnsupportedProtocol) or "timeout.total" in \
-                        error.message:
-                    self.latch(error)
+                if reconnectable(exc) or isinstance(exc, httpx.UnsupportedProtocol) or _past(exc, due):
+                    self.latch(error)  # down, or too slow to answer within timeout.total: fail the rest at once
                 raise error from exc.with_traceback(None)  # its frames hold the request's headers
             response.extensions["schemafed_retries"] = attempt
             if response.status_code in RETRY_STATUSES and attempt < s.retries:
@@ -476,14 +475,14 @@ class HttpClient:
 
     def _failure(self, exc: Exception, shown: str, attempt: int, due: float) -> BackendError:
         s = self.settings
-        if isinstance(exc, httpx.TimeoutException) and deadline.expired(due):
+        if _past(exc, due):
             return BackendUnavailable(
                 f"no complete answer from {shown} within timeout.total={s.total_timeout:g}s{_tried(attempt)}; "
                 "the registry is down or too slow, or raise timeout.total", backend_id=s.backend_id, url=shown)
         error = map_exception(exc, settings=s, url=shown)
         if attempt and reconnectable(exc):
-            error = type(error)(error.message.removeprefix(f"registry {s.backend_id!r}: ") + _tried(attempt),
-                                backend_id=s.backend_id, url=shown)
+            what, sep, fix = error.message.removeprefix(f"registry {s.backend_id!r}: ").partition("; ")
+            error = type(error)(f"{what}{_tried(attempt)}{sep}{fix}", backend_id=s.backend_id, url=shown)
         return error
 
     def _send(self, method: str, target: httpx.URL, kwargs: dict[str, Any], *,
@@ -579,6 +578,11 @@ class HttpClient:
     def close(self) -> None:
         """Close the connection pool."""
         self._client.close()
+
+
+def _past(exc: Exception, due: float) -> bool:
+    """Whether ``exc`` is the request's total deadline (``due``) running out."""
+    return isinstance(exc, httpx.TimeoutException) and deadline.expired(due)
 
 
 def _tried(retries: int) -> str:
