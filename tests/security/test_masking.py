@@ -85,12 +85,13 @@ def test_logging__records_of_every_logger_are_masked_at_creation(
     assert all(TOKEN not in (r.exc_text or "") and TOKEN not in r.getMessage() for r in caplog.records)
 
 
-def test_logging__uninstalled_after_the_run() -> None:
-    """The record factory is put back when the last install is undone."""
+def test_logging__installs_nest_and_the_last_undo_restores_the_factory() -> None:
+    """Nested runs (pytester, the command running pytest) share one masking; the factory is put back at the end."""
     before = logging.getLogRecordFactory()
-    uninstall = masking.install()
-    assert logging.getLogRecordFactory() is not before
-    uninstall()
+    first, second = masking.install(), masking.install()
+    second()
+    assert getattr(logging.getLogRecordFactory(), "schemafed_masking", False)
+    first()
     assert logging.getLogRecordFactory() is before
 
 
