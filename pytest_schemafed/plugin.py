@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from . import hookspecs
+from . import hookspecs, masking
 from .config import CONFIG_NAMES, Settings, load_settings
 from .discovery import broken_links
 from .errors import ConfigError, SchemafedError
@@ -73,6 +73,7 @@ def pytest_configure(config: pytest.Config) -> None:
     forced = _wanted(config)
     if not forced and not _may_enable(config.rootpath, explicit):
         return
+    masking.install(config)  # secrets masked in every log record and report of the run
     pm = config.pluginmanager
     from . import builtin
 

@@ -9,12 +9,13 @@ names the registry and says what to fix; credentials never appear in it.
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import BackendAuthError, BackendError, BackendUnavailable
-from ..secrets import Secret, register_secret
+from ..secrets import Secret, register_secret, scrub
 
 __all__ = [
     "AUTH_CODES",
@@ -26,6 +27,7 @@ __all__ = [
     "error_code",
     "http_status",
     "map_error",
+    "register_aws_credentials",
 ]
 
 
@@ -84,7 +86,12 @@ class GlueSettings:
 
     @classmethod
     def from_options(cls, backend_id: str, options: Mapping[str, Any]) -> GlueSettings:
-        """Read the validated ``options`` of a registry entry (secrets revealed here only)."""
+        """Read the validated ``options`` of a registry entry (secrets revealed here only).
+
+        The AWS keys of the environment are registered for scrubbing now, at load time.
+        """
+        for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+            _register_aws(os.environ.get(name))
 
         def text(name: str) -> str | None:
             value = options.get(name)
@@ -158,9 +165,12 @@ def build_client(settings: GlueSettings) -> Any:
         read_timeout=settings.read_timeout,
         user_agent_extra="pytest-schemafed",
     )
-    if session.get_credentials() is None:
+    credentials = session.get_credentials()
+    if credentials is None:
         raise BackendAuthError(f"no AWS credentials found for {settings.where(region)}: {_CREDENTIALS_FIX}",
                                backend_id=sid)
+    register_aws_credentials(credentials)
+    del credentials  # no local of a frame that may reach a traceback holds them
     if settings.role_arn:
         session = _assume_role(boto3, session, settings, region, config)
     try:
@@ -183,14 +193,34 @@ def _assume_role(boto3: Any, session: Any, settings: GlueSettings, region: str, 
     except Exception as exc:
         raise map_error(exc, settings, action="assume `role_arn`", region=region,
                         url=settings.sts_endpoint_url) from None
-    for key in ("SecretAccessKey", "SessionToken"):
-        register_secret(creds[key])
+    for key in ("AccessKeyId", "SecretAccessKey", "SessionToken"):
+        _register_aws(creds.get(key))
     return boto3.session.Session(
         aws_access_key_id=creds["AccessKeyId"],
         aws_secret_access_key=creds["SecretAccessKey"],
         aws_session_token=creds["SessionToken"],
         region_name=region,
     )
+
+
+AWS_MIN_LENGTH = 8
+"""Real AWS keys are 16 to 128 characters; shorter ones (moto's ``testing``) are not masked everywhere."""
+
+
+def _register_aws(value: Any) -> None:
+    if isinstance(value, str) and len(value) >= AWS_MIN_LENGTH:
+        register_secret(value)
+
+
+def register_aws_credentials(credentials: Any) -> None:
+    """Register the access key id, secret key and session token a boto3 session resolved
+    (environment, profile or role) for scrubbing."""
+    try:
+        frozen = credentials.get_frozen_credentials()
+    except Exception:  # credentials that cannot be resolved yet fail later, with their own message
+        return
+    for value in (frozen.access_key, frozen.secret_key, frozen.token):
+        _register_aws(value)
 
 
 def error_code(exc: BaseException) -> str:
@@ -259,7 +289,8 @@ def map_error(
         return BackendError(f"cannot {action} for {where}: {exc}", backend_id=sid)
     code = error_code(exc)
     if code:
-        message = str(getattr(exc, "response", {}).get("Error", {}).get("Message", "")).strip()
+        # scrubbed before it is cut: a cut through a secret would leave a prefix no mask matches
+        message = scrub(str(getattr(exc, "response", {}).get("Error", {}).get("Message", "")).strip())
         message = message.splitlines()[0][:200] if message and not message.startswith("<") else ""
         detail = f"{code}: {message}" if message else code
         if code in AUTH_CODES:

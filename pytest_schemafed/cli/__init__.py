@@ -21,6 +21,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from .. import masking
 from ..registry import Registry, default_registry
 from .admin import run_admin
 from .check import add_check_arguments, add_compare_arguments, run_check, run_compare
@@ -71,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None, *, registry: Registry | None = None) -> int:
     """Run the ``schemafed`` command; returns the exit code."""
+    masking.install()  # secrets masked in every log record of the command
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:2] == ["levels", "set"]:
         args_list = ["levels-set", *args_list[2:]]

@@ -1,0 +1,1 @@
+"""Security: secrets masked in every output, credentials kept on their origin, requests bounded."""
