@@ -12,7 +12,6 @@ import string
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import httpx
 
 from .backends.base import Option
 from .errors import ConfigError
@@ -63,6 +62,8 @@ def url_problem(value: object) -> str | None:
     """What is wrong with an ``http(s)`` URL, or ``None``: parsed as the HTTP client will parse it."""
     if not isinstance(value, str):
         return None  # the type check reports it
+    import httpx  # only when a URL is configured: a run of local backends never imports the HTTP client
+
     try:
         url = httpx.URL(value)
     except (httpx.InvalidURL, ValueError, TypeError) as exc:
