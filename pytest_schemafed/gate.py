@@ -244,7 +244,8 @@ class Gate:
         """CPU-bound checks: on forked workers when that is safe and pays, else here."""
         work = self._prepare_local(work)
         if self.workers >= 1 and len(work) >= MIN_FORKED_BATCH and can_fork():
-            pool = ForkedEvaluation(work, self._compute, self.workers, self._after_fork)
+            pool = ForkedEvaluation(work, self._compute, self.workers, self._after_fork,
+                                    budget=self.settings.check_timeout)
             pool.start()
             self._pools.append(pool)
             for _, check in work:
