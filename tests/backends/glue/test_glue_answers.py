@@ -21,7 +21,7 @@ from tests.backends.glue.glue_helpers import make_check
 from tests.backends.glue.glue_samples import AVRO_COMPATIBLE, AVRO_VERSIONS
 from tests.servers.moto_glue import MotoGlue
 
-Mutation = Callable[[dict[str, Any]], dict[str, Any]]
+Mutation = Callable[[bytes], bytes]
 
 
 class _Proxy(ThreadingHTTPServer):
@@ -37,9 +37,12 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
         answer = httpx.post(self.server.upstream + self.path, content=body, headers=headers, timeout=30)
         data = answer.content
-        mutate = self.server.mutations.get(self.headers.get("X-Amz-Target", "").rpartition(".")[2])
+        operation = self.headers.get("X-Amz-Target", "").rpartition(".")[2]
+        if b"Action=AssumeRole" in body:  # STS: the query protocol, XML answers
+            operation = "AssumeRole"
+        mutate = self.server.mutations.get(operation)
         if mutate is not None and answer.status_code == 200:
-            data = json.dumps(mutate(json.loads(data))).encode()
+            data = mutate(data)
         self.send_response(answer.status_code)
         self.send_header("Content-Type", answer.headers.get("Content-Type", "application/x-amz-json-1.1"))
         self.send_header("Content-Length", str(len(data)))
@@ -62,11 +65,11 @@ def proxy(moto: MotoGlue) -> Iterator[_Proxy]:
 
 
 def _set(member: str, value: Any) -> Mutation:
-    return lambda answer: {**answer, member: value}
+    return lambda data: json.dumps({**json.loads(data), member: value}).encode()
 
 
 def _drop(member: str) -> Mutation:
-    return lambda answer: {k: v for k, v in answer.items() if k != member}
+    return lambda data: json.dumps({k: v for k, v in json.loads(data).items() if k != member}).encode()
 
 
 @pytest.mark.parametrize(("operation", "mutate", "said"), [
@@ -102,3 +105,29 @@ def test_right_shape_through_the_proxy__history_as_without_it(
     backend = make_backend(endpoint_url=f"http://127.0.0.1:{proxy.server_address[1]}")
     history = backend.history(make_check(AVRO_COMPATIBLE))
     assert [(v.version, v.text) for v in history.versions] == [("3", AVRO_VERSIONS[2])]
+
+
+def test_assume_role_answer_without_a_session_token__one_line_no_secret(
+    moto: MotoGlue, proxy: _Proxy, make_backend: Callable[..., GlueBackend]
+) -> None:
+    """STS's answer (XML) without SessionToken: one line naming what is lacking, no value of the answer."""
+    import re
+
+    seen: list[bytes] = []
+
+    def drop_token(data: bytes) -> bytes:
+        seen.append(data)
+        return re.sub(rb"<SessionToken>.*?</SessionToken>", b"", data, flags=re.S)
+
+    proxy.mutations["AssumeRole"] = drop_token
+    moto.seed("user", AVRO_VERSIONS, compatibility="BACKWARD")
+    url = f"http://127.0.0.1:{proxy.server_address[1]}"
+    backend = make_backend(role_arn="arn:aws:iam::123456789012:role/schemafed-read", sts_endpoint_url=url)
+    with pytest.raises(BackendProtocolError) as info:
+        backend.prepare([make_check(AVRO_COMPATIBLE)])
+        backend.history(make_check(AVRO_COMPATIBLE))
+    message = str(info.value)
+    assert message == (f"registry '{backend.id}': unexpected answer from STS to AssumeRole: "
+                       "Credentials without SessionToken")
+    secret = re.search(rb"<SecretAccessKey>(.*?)</SecretAccessKey>", seen[0])
+    assert secret is not None and secret.group(1).decode() not in message
