@@ -12,7 +12,6 @@ import string
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-
 from .backends.base import Option
 from .errors import ConfigError
 from .secrets import Secret
