@@ -11,27 +11,37 @@ Where the configuration comes from, first match wins:
 Values in ``registries:`` may use ``${VAR}`` and ``${VAR:-default}``; ``$${`` is a
 literal ``${``. Values of options a backend marks secret are wrapped in
 :class:`~pytest_schemafed.secrets.Secret` and never shown.
+
+Everything is validated here, once, at load, and every mistake is one
+:class:`ConfigError` naming the file and the key: an unknown key (with "did you
+mean"), a subject template with an unknown placeholder, an unknown format, a URL that
+does not parse, more than :data:`MAX_REGISTRIES` registries or
+:data:`MAX_SCHEMA_ENTRIES` schema entries. Reading the file itself is bounded too
+(size, nodes, depth, aliases, duplicate keys): see :mod:`pytest_schemafed.config_read`.
+
+``check_timeout`` (top level, seconds, default 60): how long one check may run; a check
+past it fails with one line instead of stalling the run.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .backends.base import BackendSpec, Option
+from .config_read import read_toml, read_yaml
+from .config_values import describe_kind, did_you_mean, template_problem, validate_options
 from .errors import ConfigError
 from .model import Level
-from .secrets import Secret
 
 if TYPE_CHECKING:
     from .registry import Registry
 
-__all__ = ["ZERO_CONFIG_REGISTRY", "SchemaEntry", "Settings", "find_config", "load_settings"]
+__all__ = ["ZERO_CONFIG_REGISTRY", "SchemaEntry", "Settings", "find_config", "load_settings", "validate_options"]
 
 ZERO_CONFIG_REGISTRY = "git"
 CONFIG_NAMES = ("schemafed.yaml", "schemafed.yml")
@@ -54,7 +64,13 @@ SCHEMA_KEYS: Mapping[str, Option] = {
     "registries": Option(list, doc="ids of the registries these files are checked against (default: all)"),
     "import_roots": Option(list, doc="folders imports are resolved against (Protobuf)"),
 }
-TOP_KEYS = ("schemafed", "schemas", "registries", "exclude")
+TOP_KEYS = ("schemafed", "schemas", "registries", "exclude", "check_timeout")
+MAX_REGISTRIES = 1_000
+MAX_SCHEMA_ENTRIES = 10_000
+MAX_EXCLUDES = 10_000
+DEFAULT_CHECK_TIMEOUT = 60.0
+MAX_CHECK_TIMEOUT = 24 * 3600.0
+MAX_IN_FLIGHT = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +100,7 @@ class Settings:
     exclude: tuple[re.Pattern[str], ...] = ()
     zero_config: bool = False
     base_dir: Path = field(default_factory=Path.cwd)
+    check_timeout: float = DEFAULT_CHECK_TIMEOUT
 
     def entry_for(self, relpath: str) -> SchemaEntry | None:
         """The first ``schemas:`` entry selecting ``relpath``, or ``None``."""
@@ -129,49 +146,26 @@ def find_config(rootdir: Path, explicit: str | None) -> tuple[Path | None, dict[
             path = (Path.cwd() / path).resolve()
         if not path.is_file():
             raise ConfigError("configuration file not found", source=str(explicit))
-        data = _read_toml(path) if path.suffix == ".toml" else _read_yaml(path)
-        if path.suffix == ".toml":
-            data = data.get("tool", {}).get("schemafed", data)
+        if path.suffix != ".toml":
+            return path, read_yaml(path)
+        data = read_toml(path)
+        tool = data.get("tool")
+        if isinstance(tool, dict) and "schemafed" in tool:
+            data = tool["schemafed"]
+            if not isinstance(data, dict):
+                raise ConfigError("expected a table", source=str(path), key="tool.schemafed")
         return path, data
     for name in CONFIG_NAMES:
         path = rootdir / name
         if path.is_file():
-            return path, _read_yaml(path)
+            return path, read_yaml(path)
     pyproject = rootdir / "pyproject.toml"
     if pyproject.is_file() and "schemafed" in pyproject.read_text(encoding="utf-8", errors="replace"):
-        section = _read_toml(pyproject).get("tool", {}).get("schemafed")
+        tool = read_toml(pyproject).get("tool")
+        section = tool.get("schemafed") if isinstance(tool, dict) else None
         if isinstance(section, dict):
             return pyproject, section
     return None, None
-
-
-def _read_yaml(path: Path) -> dict[str, Any]:
-    import yaml
-
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise ConfigError(f"{where}: not valid YAML: {exc.problem or exc}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"not valid YAML: {exc}", source=str(path)) from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"expected a mapping at the top, got {type(data).__name__}", source=str(path))
-    return data
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {exc}", source=str(path)) from None
 
 
 def load_settings(
@@ -193,26 +187,31 @@ def load_settings(
     env = os.environ if environ is None else environ
     for key in data:
         if key not in TOP_KEYS:
-            raise ConfigError(f"unknown key; expected one of {', '.join(TOP_KEYS)}", source=source, key=key)
+            raise ConfigError(f"unknown key{did_you_mean(key, TOP_KEYS)}; expected one of {', '.join(TOP_KEYS)}",
+                              source=source, key=str(key))
     enabled = data.get("schemafed", False)
     if not isinstance(enabled, bool):
         raise ConfigError("expected true or false", source=source, key="schemafed")
-    schemas = tuple(_schema_entries(data.get("schemas"), source))
+    check_timeout = _check_timeout(data.get("check_timeout", DEFAULT_CHECK_TIMEOUT), source)
+    schemas = tuple(_schema_entries(data.get("schemas"), source, registry))
     specs = tuple(_registry_specs(data.get("registries"), source, registry, env))
     if not specs:
         specs = (_zero_config_registry(source),)
-    ids = [s.id for s in specs]
+    ids = {s.id: None for s in specs}
     for index, entry in enumerate(schemas):
         for rid in entry.registries or ():
             if rid not in ids:
                 raise ConfigError(
-                    f"unknown registry id {rid!r}; configured: {', '.join(ids)}",
+                    f"unknown registry id {rid!r}{did_you_mean(rid, ids)}; configured: {', '.join(ids)}",
                     source=source,
                     key=f"schemas[{index}].registries",
                 )
     exclude = data.get("exclude", [])
     if not isinstance(exclude, list) or not all(isinstance(e, str) for e in exclude):
         raise ConfigError("expected a list of globs", source=source, key="exclude")
+    if len(exclude) > MAX_EXCLUDES:
+        raise ConfigError(f"{len(exclude):,} globs; at most {MAX_EXCLUDES:,} are allowed", source=source,
+                          key="exclude")
     return Settings(
         source=source,
         enabled=enabled,
@@ -220,7 +219,19 @@ def load_settings(
         registries=specs,
         exclude=tuple(glob_to_regex(e) for e in exclude),
         base_dir=base_dir,
+        check_timeout=check_timeout,
     )
+
+
+def _check_timeout(value: Any, source: str) -> float:
+    """``check_timeout``: seconds one check may run before it fails (a number above 0)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"expected a number of seconds, got {describe_kind(value)}", source=source,
+                          key="check_timeout")
+    if not 0 < value <= MAX_CHECK_TIMEOUT:  # also refuses NaN
+        raise ConfigError(f"expected a number of seconds above 0 and at most {MAX_CHECK_TIMEOUT:.0f}, got {value}",
+                          source=source, key="check_timeout")
+    return float(value)
 
 
 def _zero_config(rootdir: Path) -> Settings:
@@ -241,11 +252,14 @@ def _everything() -> SchemaEntry:
     return SchemaEntry(pattern="**", regex=glob_to_regex("**"))
 
 
-def _schema_entries(raw: Any, source: str) -> list[SchemaEntry]:
+def _schema_entries(raw: Any, source: str, registry: Registry) -> list[SchemaEntry]:
     if raw is None:
         return []
     if not isinstance(raw, list):
         raise ConfigError("expected a list of entries", source=source, key="schemas")
+    if len(raw) > MAX_SCHEMA_ENTRIES:
+        raise ConfigError(f"{len(raw):,} entries; at most {MAX_SCHEMA_ENTRIES:,} are allowed (use globs)",
+                          source=source, key="schemas")
     entries = []
     for index, item in enumerate(raw):
         key = f"schemas[{index}]"
@@ -266,6 +280,11 @@ def _schema_entries(raw: Any, source: str) -> list[SchemaEntry]:
             subject = STRATEGIES[strategy]
         elif subject in STRATEGIES:
             subject = STRATEGIES[subject]
+        _check_subject(subject, source=source, key=f"{key}.subject")
+        _check_format(values.get("format"), registry, source=source, key=f"{key}.format")
+        for name in ("registries", "import_roots"):
+            if not all(isinstance(v, str) for v in values.get(name) or ()):
+                raise ConfigError("expected a list of strings", source=source, key=f"{key}.{name}")
         regs = values.get("registries")
         entries.append(
             SchemaEntry(
@@ -285,7 +304,11 @@ def _registry_specs(raw: Any, source: str, registry: Registry, env: Mapping[str,
         return []
     if not isinstance(raw, list):
         raise ConfigError("expected a list of registries", source=source, key="registries")
+    if len(raw) > MAX_REGISTRIES:
+        raise ConfigError(f"{len(raw):,} registries; at most {MAX_REGISTRIES:,} are allowed", source=source,
+                          key="registries")
     specs: list[BackendSpec] = []
+    seen: set[str] = set()
     for index, item in enumerate(raw):
         key = f"registries[{index}]"
         if not isinstance(item, dict):
@@ -293,13 +316,15 @@ def _registry_specs(raw: Any, source: str, registry: Registry, env: Mapping[str,
         rid = item.get("id")
         if not isinstance(rid, str) or not _ID.match(rid):
             raise ConfigError("expected an id of letters, digits, '.', '_' or '-'", source=source, key=f"{key}.id")
-        if rid in {s.id for s in specs}:
+        if rid in seen:
             raise ConfigError(f"duplicate registry id {rid!r}", source=source, key=f"{key}.id")
+        seen.add(rid)
         btype = item.get("type")
         if not isinstance(btype, str) or btype not in registry.backends:
             known = ", ".join(sorted(registry.backends))
             raise ConfigError(
-                f"unknown backend type {btype!r}; expected one of {known}", source=source, key=f"{key}.type"
+                f"unknown backend type {btype!r}{did_you_mean(btype, registry.backends)}; expected one of {known}",
+                source=source, key=f"{key}.type",
             )
         backend_class = registry.backends[btype]
         accepted = {**COMMON_REGISTRY_KEYS, **backend_class.options}
@@ -315,8 +340,9 @@ def _registry_specs(raw: Any, source: str, registry: Registry, env: Mapping[str,
         mode = values.get("on_unavailable", "fail")
         if mode not in ("fail", "skip"):
             raise ConfigError("expected `fail` or `skip`", source=source, key=f"{key}.on_unavailable")
-        if values.get("max_in_flight", 1) < 1:
-            raise ConfigError("expected a number of at least 1", source=source, key=f"{key}.max_in_flight")
+        if not 1 <= values.get("max_in_flight", 1) <= MAX_IN_FLIGHT:
+            raise ConfigError(f"expected a number from 1 to {MAX_IN_FLIGHT}", source=source,
+                              key=f"{key}.max_in_flight")
         options = {k: v for k, v in values.items() if k not in ("id", "type")}
         specs.append(BackendSpec(id=rid, type=btype, level=parsed_level, options=options, source=source))
     return specs
@@ -348,51 +374,16 @@ def _interpolate(value: Any, env: Mapping[str, str], *, source: str, key: str, r
     return _VAR.sub(substitute, value)
 
 
-def validate_options(
-    values: Any, accepted: Mapping[str, Option], *, source: str, key: str
-) -> dict[str, Any]:
-    """Check ``values`` against ``accepted`` and wrap secret values in :class:`Secret`.
+def _check_subject(template: str | None, *, source: str, key: str) -> None:
+    from .discovery import subject_fields  # discovery imports this module; it alone knows the placeholders
 
-    :raises ConfigError: unknown key, missing key, or a value of the wrong type.
-    """
-    if not isinstance(values, dict):
-        raise ConfigError(f"expected a mapping, got {_kind(values)}", source=source, key=key)
-    out: dict[str, Any] = {}
-    for name, value in values.items():
-        option = accepted.get(name)
-        if option is None:
-            expected = ", ".join(accepted) or "no keys"
-            raise ConfigError(f"unknown key; expected one of {expected}", source=source, key=f"{key}.{name}")
-        out[name] = _check_value(value, option, source=source, key=f"{key}.{name}")
-    for name, option in accepted.items():
-        if option.required and name not in values:
-            raise ConfigError(f"missing required key {name!r}", source=source, key=key)
-    return out
+    problem = template_problem(template, subject_fields()) if template else None
+    if problem:
+        raise ConfigError(problem, source=source, key=key)
 
 
-def _check_value(value: Any, option: Option, *, source: str, key: str) -> Any:
-    kinds = option.kind if isinstance(option.kind, tuple) else (option.kind,)
-    if option.secret and isinstance(value, (str, int)) and not isinstance(value, bool):
-        return Secret(str(value))
-    if isinstance(value, bool) and bool not in kinds:
-        raise ConfigError(f"expected {_names(kinds)}, got a boolean", source=source, key=key)
-    if float in kinds and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    if not isinstance(value, kinds):
-        raise ConfigError(f"expected {_names(kinds)}, got {_kind(value)}", source=source, key=key)
-    if isinstance(value, dict) and option.keys is not None:
-        return validate_options(value, option.keys, source=source, key=key)
-    if isinstance(value, dict) and option.secret:
-        return {k: Secret(str(v)) if isinstance(v, (str, int)) else v for k, v in value.items()}
-    return value
-
-
-def _names(kinds: tuple[type, ...]) -> str:
-    names = {str: "a string", int: "a whole number", float: "a number", bool: "true or false",
-             list: "a list", dict: "a mapping"}
-    return " or ".join(names.get(k, k.__name__) for k in kinds)
-
-
-def _kind(value: Any) -> str:
-    return {str: "a string", int: "a number", float: "a number", bool: "a boolean", list: "a list",
-            dict: "a mapping", type(None): "nothing"}.get(type(value), type(value).__name__)
+def _check_format(name: str | None, registry: Registry, *, source: str, key: str) -> None:
+    if name is not None and name not in registry.formats:
+        known = ", ".join(sorted(registry.formats))
+        raise ConfigError(f"unknown format {name!r}{did_you_mean(name, registry.formats)}; known formats: {known}",
+                          source=source, key=key)

@@ -209,3 +209,8 @@ def render_subject(template: str, source: SchemaSource, record_name: str | None)
 @functools.lru_cache(maxsize=64)
 def _fields_of(template: str) -> frozenset[str]:
     return frozenset(f for _, f, _, _ in string.Formatter().parse(template) if f)
+
+
+def subject_fields() -> frozenset[str]:
+    """The placeholders :func:`render_subject` fills (the configuration validates templates with it)."""
+    return _FIELDS

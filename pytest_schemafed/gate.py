@@ -11,9 +11,10 @@ from __future__ import annotations
 import gc
 import os
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -257,7 +258,8 @@ class Gate:
         """CPU-bound checks: on forked workers when that is safe and pays, else here."""
         work = self._prepare_local(work)
         if self.workers >= 1 and len(work) >= MIN_FORKED_BATCH and can_fork():
-            pool = ForkedEvaluation(work, self._compute, self.workers, self._after_fork)
+            pool = ForkedEvaluation(work, self._compute, self.workers, self._after_fork,
+                                    budget=self.settings.check_timeout)
             pool.start()
             self._pools.append(pool)
             for _, check in work:
@@ -275,13 +277,36 @@ class Gate:
         limits = {b.id: threading.BoundedSemaphore(b.max_in_flight) for b, _ in work}
         workers = min(64, sum({b.id: b.max_in_flight for b, _ in work}.values()), len(work))
 
+        budget = self.settings.check_timeout
+        started: dict[tuple[str, str], float] = {}
+
         def run(backend: Backend, check: Check) -> None:
             with limits[backend.id]:
-                self._store(check, self._compute(backend, check))
+                started[check.key] = time.monotonic()
+                verdict = self._compute(backend, check)
+            if check.key not in self.verdicts:  # else it ran past the budget and has failed already
+                self._store(check, verdict)
 
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="schemafed") as pool:
-            for future in [pool.submit(run, b, c) for b, c in work]:
-                future.result()
+        # A check past its budget fails and is no longer waited for; its thread is left to end on its own.
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="schemafed")
+        pending = {pool.submit(run, b, c): c for b, c in work}
+        abandoned = False
+        try:
+            while pending:
+                done, _ = wait(pending, timeout=min(1.0, budget), return_when=FIRST_COMPLETED)
+                for future in done:
+                    del pending[future]
+                    future.result()
+                now = time.monotonic()
+                for future, check in list(pending.items()):
+                    if now - started.get(check.key, now) > budget:
+                        del pending[future]
+                        abandoned = True
+                        self._store(check, Verdict.failed(
+                            f"{check.source.relpath}: the check against {check.backend_id} ran past "
+                            f"check_timeout={budget:g} s; stopped waiting for it", ErrorKind.REGISTRY, check.level))
+        finally:
+            pool.shutdown(wait=not abandoned, cancel_futures=True)  # idle threads end now: forking needs it
 
     def _compute(self, backend: Backend, check: Check) -> Verdict:
         """One verdict; never raises (also runs in forked workers)."""

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import ClassVar
 
-from ..errors import ConfigError, SubjectNotFound
+from ..errors import BackendError, ConfigError, SubjectNotFound
 from ..model import Check, History, HistoryVersion
 from .base import Backend, BackendSpec, Option, RunContext
 
@@ -50,22 +50,42 @@ class DirectoryBackend(Backend):
             )
 
     def history(self, check: Check) -> History:
-        """Every version found for the subject, oldest first."""
+        """Every version found for the subject, oldest first.
+
+        :raises BackendError: the subject would lead outside the folder, or a version file cannot be read.
+        """
         for suffix in _suffixes(check.source.path):
-            folder = self.folder / check.subject
+            folder = self._inside(self.folder / check.subject, check)
             if folder.is_dir():
                 files = [p for p in folder.iterdir() if p.is_file() and p.name.endswith(suffix)]
                 if files:
                     files.sort(key=_version_key)
                     return History(versions=tuple(
                         HistoryVersion(version=p.name[: -len(suffix)] if suffix else p.name,
-                                       text=p.read_text(encoding="utf-8"))
+                                       text=self._read(self._inside(p, check)))
                         for p in files
                     ))
-            single = self.folder / f"{check.subject}{suffix}"
+            single = self._inside(self.folder / f"{check.subject}{suffix}", check)
             if single.is_file():
-                return History(versions=(HistoryVersion(version="latest", text=single.read_text(encoding="utf-8")),))
+                return History(versions=(HistoryVersion(version="latest", text=self._read(single)),))
         raise SubjectNotFound(f"no file for subject {check.subject!r} in {self.folder}")
+
+    def _inside(self, path: Path, check: Check) -> Path:
+        """``path`` if it stays in the folder once resolved (``..``, an absolute subject, a symlink out)."""
+        resolved = path.resolve()
+        if not resolved.is_relative_to(self.folder.resolve()):
+            raise BackendError(f"subject {check.subject!r} leads outside the folder {self.folder}; not read",
+                               backend_id=self.id)
+        return resolved
+
+    def _read(self, path: Path) -> str:
+        try:
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise BackendError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})",
+                               backend_id=self.id) from None
+        except OSError as exc:
+            raise BackendError(f"{path}: cannot be read: {exc.strerror or exc}", backend_id=self.id) from None
 
     def describe(self) -> str:
         """``directory <path>`` for reports."""

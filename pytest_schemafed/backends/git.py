@@ -1,282 +1,257 @@
 """The embedded default backend: a file's previous version is its content at a git ref.
 
-All blobs are read through one long-lived ``git cat-file --batch`` process per run,
-not one git process per file. The ref is, in order: ``--schemafed-against``, the
-registry's ``ref`` option, the merge-base of HEAD with the upstream default branch
-(``origin/HEAD``, ``origin/main``, ``origin/master``) when one exists, else HEAD.
+All blobs are read by object id (see :mod:`.git_objects`), through ``git cat-file
+--batch``: during collection one process answers into a temporary file, and later
+reads go through one long-lived process per repository, not one git process per
+file. The base is chosen by :func:`resolve_base`, in order: ``--schemafed-against``,
+the registry's ``ref`` option, the merge-base of HEAD with the upstream default
+branch (``origin/HEAD``, ``origin/main``, ``origin/master``...) when one exists, else
+HEAD; the :class:`BaseRef` it returns says which, for the run's header.
 """
 
 from __future__ import annotations
 
 import os
+import posixpath
+import re
 import subprocess
-import tempfile
-import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
 from ..discovery import import_roots, relative_posix
-from ..errors import BackendUnavailable, ConfigError, SubjectNotFound
+from ..errors import BackendProtocolError, BackendUnavailable, ConfigError, SubjectNotFound
 from ..model import Check, History, HistoryVersion
 from .base import Backend, BackendSpec, Option, RunContext
+from .git_objects import SYMLINK, Answers, GitBlobReader, Prefetch, TreeEntry, git_env, list_tree
 
-__all__ = ["GitBackend", "GitBlobReader"]
+__all__ = ["BaseRef", "GitBackend", "GitBlobReader", "resolve_base"]
 
 UPSTREAMS = ("origin/HEAD", "origin/main", "origin/master", "upstream/main", "upstream/master")
+_SHA = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
+_MAX_LINKS = 40  # symlinks followed inside a commit before calling it a loop
 
 
 def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
     try:
-        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=env, check=False)
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, errors="surrogateescape",
+                              env=git_env(), check=False)
     except FileNotFoundError:
         raise ConfigError("git is not installed: install git, or configure a registry backend") from None
 
 
-class GitBlobReader:
-    """Reads many ``<rev>:<path>`` blobs through one ``git cat-file --batch`` process."""
-
-    def __init__(self, toplevel: Path) -> None:
-        self._process = subprocess.Popen(
-            ["git", "cat-file", "--batch"],
-            cwd=toplevel,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-        self._lock = threading.Lock()
-
-    def read_many(self, names: Sequence[str]) -> dict[str, bytes | None]:
-        """Return each object's content, ``None`` for an object that does not exist."""
-        assert self._process.stdin is not None and self._process.stdout is not None
-        stdin, stdout = self._process.stdin, self._process.stdout
-        requests = b"".join(name.encode() + b"\n" for name in names)
-        out: dict[str, bytes | None] = {}
-        with self._lock:
-            # A writer thread keeps git's output pipe draining while we send a large batch;
-            # one request fits in the pipe and needs none.
-            writer: threading.Thread | None = None
-            if len(names) == 1:
-                self._write(stdin, requests)
-            else:
-                writer = threading.Thread(target=self._write, args=(stdin, requests), daemon=True)
-                writer.start()
-            for name in names:
-                header = stdout.readline()
-                parts = header.split()
-                if len(parts) == 3 and parts[1] == b"blob":
-                    size = int(parts[2])
-                    out[name] = stdout.read(size)
-                    stdout.read(1)
-                elif len(parts) == 3:  # a tree or commit: skip its content
-                    stdout.read(int(parts[2]) + 1)
-                    out[name] = None
-                else:
-                    out[name] = None
-            if writer is not None:
-                writer.join()
-        return out
-
-    @staticmethod
-    def _write(stdin: object, data: bytes) -> None:
-        stdin.write(data)  # type: ignore[attr-defined]
-        stdin.flush()  # type: ignore[attr-defined]
-
-    def close(self) -> None:
-        """End the git process."""
-        if self._process.poll() is None:
-            assert self._process.stdin is not None
-            self._process.stdin.close()
-            try:
-                self._process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
+def _sha_of(done: subprocess.CompletedProcess[str], what: str) -> str:
+    """The one commit id git printed, checked: anything else is an error naming what came back."""
+    answer = done.stdout.strip()
+    if not _SHA.match(answer):
+        raise ConfigError(f"unexpected answer from git {what}: {answer[:80]!r} (expected a commit id)")
+    return answer
 
 
-class _Prefetch:
-    """``git cat-file --batch`` fed name by name during collection, answering into a file.
+@dataclass(frozen=True, slots=True)
+class BaseRef:
+    """The commit a repository's files are compared with, and how it was chosen.
 
-    Nothing waits while collecting: git reads each request as it comes and writes the
-    object to a temporary file, never to a pipe that could fill up, so no thread is
-    needed; :meth:`collect` ends the input and reads the file once.
-
-    A request by path (``<commit>:<path>``) makes git read every tree on the path again,
-    which for a folder of a thousand schemas costs more than the blobs themselves. So
-    the first request also starts one ``git ls-tree -r`` of the commit, in the
-    background; once it has finished, requests go by object id, and a path it does not
-    list is known to be new without asking git.
+    :param ref: the label shown with versions: the ref given, ``merge-base(HEAD, origin/main)`` or ``HEAD``.
+    :param sha: the full commit id.
+    :param how: ``--schemafed-against``, ``the registry's ref option``, ``merge-base with origin/main``,
+        ``HEAD (no upstream found)``, ``HEAD (already contained in origin/main)`` or
+        ``HEAD (no merge-base with ...)``: for the run's header.
     """
 
-    def __init__(self, toplevel: Path, commit: str) -> None:
-        self._out = tempfile.TemporaryFile()  # noqa: SIM115 - open until collect(), across calls
-        self._process = subprocess.Popen(
-            ["git", "cat-file", "--batch"], cwd=toplevel, stdin=subprocess.PIPE, stdout=self._out,
-            stderr=subprocess.DEVNULL,
+    ref: str
+    sha: str
+    how: str
+
+    @property
+    def label(self) -> str:
+        """``<ref>@<short sha>`` (just the short sha when the ref is the sha)."""
+        return f"{self.ref}@{self.sha[:10]}" if self.ref != self.sha else self.sha[:10]
+
+    @property
+    def is_head_fallback(self) -> bool:
+        """True when nothing better than HEAD was found (in CI that compares a change with itself)."""
+        return self.how.startswith("HEAD (")
+
+
+def in_ci(environ: Mapping[str, str] | None = None) -> bool:
+    """True in a CI job (``CI`` set to anything but false, or ``GITHUB_ACTIONS=true``)."""
+    env = os.environ if environ is None else environ
+    return env.get("CI", "").lower() not in ("", "0", "false") or env.get("GITHUB_ACTIONS") == "true"
+
+
+def resolve_base(toplevel: Path, against: str | None = None, configured: str | None = None) -> BaseRef:
+    """The base commit of the repository at ``toplevel``: the given ref, else the upstream merge-base, else HEAD.
+
+    :param against: ``--schemafed-against``; wins over ``configured``.
+    :param configured: the registry's ``ref`` option.
+    :raises ConfigError: the ref does not exist (with how to fetch it), or there is no commit at all.
+    """
+    ref = against or configured
+    if ref:
+        found = _git(toplevel, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+        if found.returncode != 0:
+            shallow = _git(toplevel, "rev-parse", "--is-shallow-repository").stdout.strip() == "true"
+            hint = (
+                " This clone is shallow: fetch the history (actions/checkout with `fetch-depth: 0`, "
+                "or `git fetch --unshallow`)."
+                if shallow
+                else " Fetch it first (git fetch origin) or name another ref."
+            )
+            raise ConfigError(f"git ref {ref!r} does not exist in {toplevel}.{hint}")
+        how = "--schemafed-against" if against else "the registry's ref option"
+        return BaseRef(ref, _sha_of(found, f"rev-parse {ref}"), how)
+    head = _git(toplevel, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    if head.returncode != 0:
+        raise ConfigError(
+            f"the repository {toplevel} has no commits yet, so there is no previous version: "
+            "commit the schemas first, or pass --schemafed-against REF"
         )
-        self._prefix = f"{commit}:"
-        self._listing_out = tempfile.TemporaryFile()  # noqa: SIM115 - read once the listing has ended
-        self._listing: subprocess.Popen[bytes] | None = subprocess.Popen(
-            ["git", "ls-tree", "-r", "-z", commit], cwd=toplevel, stdout=self._listing_out,
-            stderr=subprocess.DEVNULL,
-        )
-        self._blob_ids: dict[str, str] | None = None  # path -> blob id, once the listing is read
-        self._names: list[str] = []  # requested of cat-file, in order
-        self._absent: list[str] = []  # not in the commit: no need to ask
-
-    def request(self, name: str) -> None:
-        assert self._process.stdin is not None
-        ids = self._ids()
-        if ids is not None and name.startswith(self._prefix):
-            blob_id = ids.get(name[len(self._prefix):])
-            if blob_id is None:
-                self._absent.append(name)
-                return
-            line = blob_id
-        else:
-            line = name
-        self._names.append(name)
-        self._process.stdin.write(line.encode() + b"\n")
-        if len(self._names) % 64 == 0:
-            self._process.stdin.flush()
-
-    def _ids(self) -> dict[str, str] | None:
-        """The commit's blob ids by path, once ``ls-tree`` has ended (never waits for it)."""
-        listing = self._listing
-        if listing is None or listing.poll() is None:
-            return self._blob_ids
-        self._listing = None
-        if listing.returncode == 0:
-            self._listing_out.seek(0)
-            ids: dict[str, str] = {}
-            for entry in self._listing_out.read().split(b"\0"):
-                meta, _, path = entry.partition(b"\t")
-                parts = meta.split()
-                if len(parts) == 3 and parts[1] == b"blob":
-                    ids[path.decode("utf-8", "surrogateescape")] = parts[2].decode()
-            self._blob_ids = ids
-        self._listing_out.close()
-        return self._blob_ids
-
-    def collect(self) -> dict[str, bytes | None]:
-        assert self._process.stdin is not None
-        self._process.stdin.close()
-        self._process.wait()
-        if self._listing is not None:  # still listing a huge tree: every request went by path
-            self._listing.kill()
-            self._listing.wait()
-            self._listing_out.close()
-        self._out.seek(0)
-        data = self._out.read()
-        self._out.close()
-        out: dict[str, bytes | None] = dict.fromkeys(self._absent)
-        at = 0
-        for name in self._names:
-            end = data.find(b"\n", at)
-            if end < 0:
-                break
-            parts = data[at:end].split()
-            at = end + 1
-            if len(parts) == 3:
-                size = int(parts[2])
-                out[name] = data[at : at + size] if parts[1] == b"blob" else None  # a tree or commit: no file
-                at += size + 1
-            else:
-                out[name] = None
-        return out
+    head_sha = _sha_of(head, "rev-parse HEAD")
+    listed = _git(toplevel, "for-each-ref", "--format=%(refname)", *(f"refs/remotes/{u}" for u in UPSTREAMS))
+    present = set(listed.stdout.splitlines())  # one git process to learn which upstreams exist
+    tried: list[str] = []
+    for upstream in UPSTREAMS:
+        if f"refs/remotes/{upstream}" not in present:
+            continue
+        base = _git(toplevel, "merge-base", "HEAD", upstream)
+        if base.returncode == 0:
+            sha = _sha_of(base, f"merge-base HEAD {upstream}")
+            if sha == head_sha:  # HEAD is already in the upstream: the merge-base is HEAD itself
+                return BaseRef("HEAD", sha, f"HEAD (already contained in {upstream})")
+            return BaseRef(f"merge-base(HEAD, {upstream})", sha, f"merge-base with {upstream}")
+        tried.append(upstream)
+    if tried:
+        return BaseRef("HEAD", head_sha, f"HEAD (no merge-base with {', '.join(tried)}: a shallow clone?)")
+    return BaseRef("HEAD", head_sha, "HEAD (no upstream found)")
 
 
 class _Repository:
-    """One repository the run's files live in: its toplevel, resolved base commit and blobs."""
+    """One repository the run's files live in: its toplevel, base commit, listing and blobs.
 
-    def __init__(self, toplevel: Path, ref: str | None) -> None:
+    Blobs and errors are kept by path relative to the toplevel: ``None`` for a path
+    that holds no file at the base (a new file), one line for a path whose answer from
+    git was not what was asked.
+    """
+
+    def __init__(self, toplevel: Path, base: BaseRef) -> None:
         self.toplevel = toplevel
-        self.how = ""
-        self.ref, self.commit = self._resolve(ref)
-        self.label = f"{self.ref}@{self.commit[:10]}" if self.ref != self.commit else self.commit[:10]
+        self.base = base
+        self.ref, self.commit, self.label = base.ref, base.sha, base.label
         self.reader: GitBlobReader | None = None
+        self.entries: dict[str, TreeEntry] | None = None
         self.blobs: dict[str, bytes | None] = {}
-        self._prefetch: _Prefetch | None = None
+        self.errors: dict[str, str] = {}
+        self._by_oid: dict[str, bytes] = {}  # blobs read, by id: files with the same content are read once
+        self._prefetch: Prefetch | None = None
+        self._prefetched: set[str] = set()
 
-    def prefetch(self, name: str) -> None:
-        """Request ``name`` now; its content is collected by :meth:`collect_prefetched`."""
+    def prefetch(self, relpath: str) -> None:
+        """Request ``relpath`` now; its content is collected by :meth:`collect_prefetched`."""
+        if self.entries is not None:
+            return  # listed already: read() asks for it in one batch
         if self._prefetch is None:
-            self._prefetch = _Prefetch(self.toplevel, self.commit)
-        self._prefetch.request(name)
+            self._prefetch = Prefetch(self.toplevel, self.commit)
+        self._prefetch.request(relpath)
+        self._prefetched.add(relpath)
 
     def collect_prefetched(self) -> None:
-        """Wait for the prefetched answers and keep them."""
-        if self._prefetch is not None:
-            self.blobs.update(self._prefetch.collect())
-            self._prefetch = None
+        """Wait for the prefetched answers and keep them.
 
-    def _resolve(self, ref: str | None) -> tuple[str, str]:
-        if ref:
-            found = _git(self.toplevel, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-            if found.returncode != 0:
-                shallow = _git(self.toplevel, "rev-parse", "--is-shallow-repository").stdout.strip() == "true"
-                hint = (
-                    " This clone is shallow: fetch the history (actions/checkout with `fetch-depth: 0`, "
-                    "or `git fetch --unshallow`)."
-                    if shallow
-                    else " Fetch it first (git fetch origin) or name another ref."
-                )
-                raise ConfigError(f"git ref {ref!r} does not exist in {self.toplevel}.{hint}")
-            self.how = "as asked (--schemafed-against or ref:)"
-            return ref, found.stdout.strip()
-        head = _git(self.toplevel, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
-        if head.returncode != 0:
-            raise ConfigError(
-                f"the repository {self.toplevel} has no commits yet, so there is no previous version: "
-                "commit the schemas first, or pass --schemafed-against REF"
-            )
-        listed = _git(self.toplevel, "for-each-ref", "--format=%(refname)", *(f"refs/remotes/{u}" for u in UPSTREAMS))
-        present = set(listed.stdout.split())  # one git process to learn which upstreams exist
-        for upstream in UPSTREAMS:
-            if f"refs/remotes/{upstream}" not in present:
-                continue
-            base = _git(self.toplevel, "merge-base", "HEAD", upstream)
-            if base.returncode == 0 and base.stdout.strip():
-                commit = base.stdout.strip()
-                if commit != head.stdout.strip():
-                    self.how = f"merge-base of HEAD with {upstream}"
-                    return f"merge-base(HEAD, {upstream})", commit
-                self._refuse_head_in_ci(f"HEAD is already contained in {upstream}")
-                self.how = f"HEAD: it is contained in {upstream}, so only uncommitted changes are compared"
-                return "HEAD", commit
-        self._refuse_head_in_ci("no upstream branch (origin/main, origin/HEAD, ...) was found")
-        self.how = "HEAD: no upstream branch was found, so only uncommitted changes are compared"
-        return "HEAD", head.stdout.strip()
-
-    def _refuse_head_in_ci(self, why: str) -> None:
-        """In CI, a default base equal to HEAD would compare each committed change with itself: refuse."""
-        if os.environ.get("CI", "").lower() in ("", "0", "false") and os.environ.get("GITHUB_ACTIONS") != "true":
+        :raises BackendProtocolError: the base commit could not be listed.
+        """
+        prefetch, self._prefetch = self._prefetch, None
+        if prefetch is None:
             return
-        raise ConfigError(f"the git base would be HEAD itself ({why}), so a committed break would pass: in CI, "
-                          "name the base with --schemafed-against REF (e.g. origin/main or the pull request's "
-                          "base sha) or `ref:` in the configuration, and fetch it")
+        self.entries, answers = prefetch.collect()
+        self._store(list(self._prefetched), answers, only_answered=True)
+        self._prefetched.clear()
 
-    def object_name(self, path: Path) -> str:
-        """``<commit>:<path in the repository>``; raises ValueError if ``path`` is outside it."""
+    def _listing(self) -> dict[str, TreeEntry]:
+        if self.entries is None:
+            self.collect_prefetched()
+        if self.entries is None:
+            self.entries = list_tree(self.toplevel, self.commit)
+        return self.entries
+
+    def relpath(self, path: Path) -> str:
+        """``path`` relative to the toplevel, ``/``-separated; raises ValueError if it is outside."""
         rel = relative_posix(path, self.toplevel)
-        if rel is None:
+        if rel is None or rel == "." or rel.startswith("../"):
             raise ValueError(f"{path} is not inside {self.toplevel}")
-        return f"{self.commit}:{rel}"
+        return rel
 
-    def read(self, names: Sequence[str], backend_id: str) -> None:
-        todo = [n for n in names if n not in self.blobs]
+    def read(self, relpaths: Sequence[str], backend_id: str) -> None:
+        """Read every path of ``relpaths`` not read yet, in one batch (symlinks followed inside the commit)."""
+        todo = [r for r in dict.fromkeys(relpaths) if r not in self.blobs and r not in self.errors]
         if not todo:
             return
-        if self.reader is None:
+        entries = self._listing()
+        wanted: dict[str, list[str]] = {}
+        for relpath in todo:
+            entry, problem = self._follow(entries, relpath, backend_id)
+            if problem is not None:
+                self.errors[relpath] = problem
+            elif entry is None or entry.type != "blob":
+                self.blobs[relpath] = None  # new here, or a folder or submodule: no previous file
+            elif entry.oid in self._by_oid:
+                self.blobs[relpath] = self._by_oid[entry.oid]
+            else:
+                wanted.setdefault(entry.oid, []).append(relpath)
+        if wanted:
+            answers = self._reader(backend_id).read(list(wanted))
+            for oid, paths in wanted.items():
+                for relpath in paths:
+                    if oid in answers.blobs:
+                        self.blobs[relpath] = answers.blobs[oid]
+                    else:
+                        self.errors[relpath] = answers.errors.get(oid, "git cat-file gave no answer")
+
+    def _store(self, relpaths: Sequence[str], answers: Answers, *, only_answered: bool) -> None:
+        self._by_oid.update(answers.blobs)
+        assert self.entries is not None
+        for relpath in relpaths:
+            entry = self.entries.get(relpath)
+            if entry is None or entry.type != "blob":
+                self.blobs[relpath] = None
+            elif entry.oid in answers.blobs:
+                self.blobs[relpath] = answers.blobs[entry.oid]
+            elif entry.oid in answers.errors:
+                self.errors[relpath] = answers.errors[entry.oid]
+            elif not only_answered:
+                self.errors[relpath] = "git cat-file gave no answer"
+
+    def _follow(self, entries: dict[str, TreeEntry], relpath: str,
+                backend_id: str) -> tuple[TreeEntry | None, str | None]:
+        """The entry ``relpath`` stands for at the base, symlinks followed while they stay in the commit."""
+        entry, path = entries.get(relpath), relpath
+        for _ in range(_MAX_LINKS):
+            if entry is None or entry.mode != SYMLINK:
+                return entry, None
+            answers = self._reader(backend_id).read([entry.oid])
+            if entry.oid not in answers.blobs:
+                return None, answers.errors.get(entry.oid, "git cat-file gave no answer")
+            target = os.fsdecode(answers.blobs[entry.oid])
+            path = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+            if target.startswith("/") or path == ".." or path.startswith("../"):
+                return None, f"{relpath} is a symlink at {self.label} to {target!r}, outside the repository"
+            entry = entries.get(path)
+        return None, f"{relpath} is a symlink loop at {self.label} (more than {_MAX_LINKS} links)"
+
+    def _reader(self, backend_id: str) -> GitBlobReader:
+        if self.reader is None or self.reader.broken:
+            if self.reader is not None:
+                self.reader.close()
             try:
                 self.reader = GitBlobReader(self.toplevel)
             except OSError as exc:
                 raise BackendUnavailable(f"cannot start git: {exc}", backend_id=backend_id) from None
-        self.blobs.update(self.reader.read_many(todo))
+        return self.reader
 
     def close(self) -> None:
         if self._prefetch is not None:
-            self._prefetch.collect()
+            self._prefetch.abandon()
             self._prefetch = None
         if self.reader is not None:
             self.reader.close()
@@ -316,16 +291,31 @@ class GitBackend(Backend):
                 "in schemafed.yaml"
             )
         self._fixed_repo = "repo" in spec.options
-        self._requested_ref = context.against or spec.options.get("ref")
-        self.main = _Repository(top, self._requested_ref)
+        self._against = context.against
+        self._configured_ref = spec.options.get("ref")
+        self.main = self._open(top)
         self._repos: dict[Path, _Repository] = {top: self.main}
         self._dir_repo: dict[Path, _Repository] = {}
-        self._located: dict[Path, tuple[_Repository, str]] = {}
+        self._located: dict[Path, tuple[_Repository, str | None]] = {}
+
+    def _open(self, toplevel: Path) -> _Repository:
+        base = resolve_base(toplevel, self._against, self._configured_ref)
+        if base.is_head_fallback and in_ci():
+            raise ConfigError(
+                f"the git base would be HEAD itself ({base.how.removeprefix('HEAD (').rstrip(')')}), so a "
+                "committed break would pass: in CI, name the base with --schemafed-against REF (e.g. origin/main "
+                "or the pull request's base sha) or `ref:` in the configuration, and fetch it")
+        return _Repository(toplevel, base)
 
     @property
     def ref(self) -> str:
         """The base ref of the main repository, as resolved (e.g. ``merge-base(HEAD, origin/HEAD)``)."""
         return self.main.ref
+
+    @property
+    def base(self) -> BaseRef:
+        """The main repository's base: ref, commit and how it was chosen (for the run's header)."""
+        return self.main.base
 
     def _repo_for(self, path: Path) -> _Repository:
         folder = path.parent
@@ -337,39 +327,41 @@ class GitBackend(Backend):
                 while probe != probe.parent and probe != self.main.toplevel:
                     if (probe / ".git").exists():
                         if probe not in self._repos:
-                            self._repos[probe] = _Repository(probe.resolve(), self._requested_ref)
+                            self._repos[probe] = self._open(probe.resolve())
                         repo = self._repos[probe]
                         break
                     probe = probe.parent
             self._dir_repo[folder] = repo
         return repo
 
-    def _locate(self, check: Check) -> tuple[_Repository, str]:
+    def _locate(self, check: Check) -> tuple[_Repository, str | None]:
+        """The repository holding the check's file and its path there (``None``: it is outside)."""
         found = self._located.get(check.source.path)
         if found is None:
             path = check.source.path
             if not path.is_absolute():
                 path = path.resolve()
             repo = self._repo_for(path)
+            relpath: str | None
             try:
-                name = repo.object_name(path)
+                relpath = repo.relpath(path)
             except ValueError:  # reached through a symlink: compare real paths
                 try:
-                    name = repo.object_name(path.resolve())
+                    relpath = repo.relpath(path.resolve())
                 except ValueError:
-                    name = f"{repo.commit}:{check.source.relpath}"
-            found = self._located[check.source.path] = (repo, name)
+                    relpath = None
+            found = self._located[check.source.path] = (repo, relpath)
         return found
 
     def prefetch(self, check: Check) -> None:
         """Ask git for the file's old version now, while pytest goes on collecting.
 
-        See :class:`_Prefetch`: git answers into a temporary file in its own process,
+        See :class:`Prefetch`: git answers into a temporary file in its own process,
         and :meth:`prepare` picks the answers up.
         """
-        repo, name = self._locate(check)
-        if name not in repo.blobs:
-            repo.prefetch(name)
+        repo, relpath = self._locate(check)
+        if relpath is not None and relpath not in repo.blobs:
+            repo.prefetch(relpath)
 
     def prepare(self, checks: Sequence[Check]) -> None:
         """Read every needed blob not prefetched yet, one batch per repository."""
@@ -377,17 +369,25 @@ class GitBackend(Backend):
             repo.collect_prefetched()
         wanted: dict[Path, tuple[_Repository, list[str]]] = {}
         for check in checks:
-            repo, name = self._locate(check)
-            wanted.setdefault(repo.toplevel, (repo, []))[1].append(name)
-        for repo, names in wanted.values():
-            repo.read(names, self.id)
+            repo, relpath = self._locate(check)
+            if relpath is not None:
+                wanted.setdefault(repo.toplevel, (repo, []))[1].append(relpath)
+        for repo, relpaths in wanted.values():
+            repo.read(relpaths, self.id)
 
     def history(self, check: Check) -> History:
-        """The file's content at the ref, as a one-version history."""
-        repo, name = self._locate(check)
-        if name not in repo.blobs:
-            repo.read([name], self.id)
-        blob = repo.blobs.get(name)
+        """The file's content at the ref, as a one-version history.
+
+        :raises BackendProtocolError: git's answer for this file was not what was asked (one line).
+        """
+        repo, relpath = self._locate(check)
+        if relpath is None:
+            raise BackendProtocolError(f"{check.source.relpath} is not inside the git repository {repo.toplevel}",
+                                       backend_id=self.id)
+        repo.read([relpath], self.id)
+        if relpath in repo.errors:
+            raise BackendProtocolError(f"{check.source.relpath}: {repo.errors[relpath]}", backend_id=self.id)
+        blob = repo.blobs.get(relpath)
         if blob is None:
             raise SubjectNotFound(f"{check.source.relpath} does not exist at {repo.label}")
         text = blob.decode("utf-8", errors="replace")
@@ -403,11 +403,13 @@ class GitBackend(Backend):
 
         def read_at_ref(path: Path) -> str | None:
             try:
-                object_name = repo.object_name(path.resolve())
+                relpath = repo.relpath(path.resolve())
             except ValueError:
                 return None
-            repo.read([object_name], self.id)
-            blob = repo.blobs.get(object_name)
+            repo.read([relpath], self.id)
+            if relpath in repo.errors:
+                raise BackendProtocolError(f"{relpath}: {repo.errors[relpath]}", backend_id=self.id)
+            blob = repo.blobs.get(relpath)
             return None if blob is None else blob.decode("utf-8", errors="replace")
 
         roots = import_roots(check.source, self.context.rootdir)
@@ -429,4 +431,6 @@ class GitBackend(Backend):
 
     def baseline(self) -> str:
         """``git base: <ref> <short sha> (<how it was chosen>)``, once per run in the header."""
-        return f"git base: {self.main.ref} {self.main.commit[:10]} ({self.main.how})"
+        base = self.main.base
+        only = "; only uncommitted changes are compared" if base.is_head_fallback else ""
+        return f"git base: {base.ref} {base.sha[:10]} ({base.how}{only})"

@@ -39,6 +39,7 @@ from ..levels import Needs, needs
 from ..model import Check, ErrorKind, Finding, History, HistoryVersion, Level, Verdict
 from .base import Backend, BackendSpec, Judge, Option, RunContext
 from .glue_admin import GlueAdmin
+from .glue_answers import check_list_page, check_schema, check_version
 from .glue_client import (
     EntityNotFound,
     GlueRegistryNotFound,
@@ -216,13 +217,14 @@ class GlueBackend(GlueAdmin, Backend):
             raise SubjectNotFound(
                 f"Glue registry {self.settings.registry_name!r} has no schema {name!r} yet"
             ) from None
+        check_schema(answer, self.id)
         if answer.get("SchemaStatus") == "DELETING":
             raise SubjectNotFound(f"Glue schema {name!r} is being deleted")
         return GlueSchema(
             name=name,
             data_format=str(answer.get("DataFormat", "")),
             compatibility=str(answer.get("Compatibility", "")),
-            latest=int(answer.get("LatestSchemaVersion") or 0),
+            latest=int(answer.get("LatestSchemaVersion") or 0),  # checked: from 1 unless DELETING
             status=str(answer.get("SchemaStatus", "AVAILABLE")),
         )
 
@@ -230,10 +232,12 @@ class GlueBackend(GlueAdmin, Backend):
         """``GetSchemaVersion`` by number (or ``LatestVersion``); ``None`` if it is gone."""
         label = "the latest version" if "LatestVersion" in number else f"version {number.get('VersionNumber')}"
         try:
-            return self._call(f"read {label} of schema {schema.name!r}", "get_schema_version",
-                              SchemaId=self._schema_id(schema.name), SchemaVersionNumber=number)
+            answer = self._call(f"read {label} of schema {schema.name!r}", "get_schema_version",
+                                SchemaId=self._schema_id(schema.name), SchemaVersionNumber=number)
         except EntityNotFound:  # deleted meanwhile
             return None
+        check_version(answer, self.id)
+        return answer
 
     def _text_by_id(self, schema: GlueSchema, version_id: str, number: int) -> str:
         """A version's definition by its id; immutable, so it may come from the run cache."""
@@ -244,7 +248,8 @@ class GlueBackend(GlueAdmin, Backend):
                 return cached
         answer = self._call(f"read version {number} of schema {schema.name!r}", "get_schema_version",
                             SchemaVersionId=version_id)
-        text = str(answer.get("SchemaDefinition", ""))
+        check_version(answer, self.id)
+        text = str(answer["SchemaDefinition"])
         if self.context.cache_set is not None:
             self.context.cache_set(key, text)
         return text
@@ -284,7 +289,8 @@ class GlueBackend(GlueAdmin, Backend):
                     self._list_unavailable = True
                     raise _ListUnavailable from None
                 raise self._error(exc, f"list the versions of schema {schema.name!r}") from None
-            entries.extend(page.get("Schemas", []))
+            check_list_page(page, self.id)
+            entries.extend(page["Schemas"])
             token = page.get("NextToken")
             if not token:
                 return entries

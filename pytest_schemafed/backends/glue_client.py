@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import BackendAuthError, BackendError, BackendUnavailable
+from ..errors import BackendAuthError, BackendError, BackendProtocolError, BackendUnavailable
 from ..secrets import Secret, register_secret, scrub
 
 __all__ = [
@@ -189,11 +189,19 @@ def _assume_role(boto3: Any, session: Any, settings: GlueSettings, region: str, 
     if settings.external_id:
         kwargs["ExternalId"] = settings.external_id
     try:
-        creds = sts.assume_role(**kwargs)["Credentials"]
+        answer = sts.assume_role(**kwargs)
     except Exception as exc:
         raise map_error(exc, settings, action="assume `role_arn`", region=region,
                         url=settings.sts_endpoint_url) from None
-    for key in ("AccessKeyId", "SecretAccessKey", "SessionToken"):
+    creds = answer.get("Credentials") if isinstance(answer, Mapping) else None
+    wanted = ("AccessKeyId", "SecretAccessKey", "SessionToken")
+    lacking = [k for k in wanted if not (isinstance(creds, Mapping) and isinstance(creds.get(k), str) and creds[k])]
+    if lacking:  # names only: never a value of the answer, which may hold a secret
+        raise BackendProtocolError(
+            f"unexpected answer from STS to AssumeRole: Credentials without {', '.join(lacking)}",
+            backend_id=settings.backend_id)
+    assert isinstance(creds, Mapping)
+    for key in wanted:
         _register_aws(creds.get(key))
     return boto3.session.Session(
         aws_access_key_id=creds["AccessKeyId"],

@@ -30,8 +30,8 @@ def test_header__names_the_base_once(pytester: pytest.Pytester, make_repo: MakeR
     os.chdir(repo)
     result = pytester.runpytest_inprocess("--schemafed", "-p", "no:cacheprovider", str(repo))
     sha = git(repo, "rev-parse", "HEAD").strip()[:10]
-    result.stdout.fnmatch_lines([f"schemafed: git: git base: HEAD {sha} (HEAD: no upstream branch was found, "
-                                 "so only uncommitted changes are compared)"])
+    result.stdout.fnmatch_lines([f"schemafed: git: git base: HEAD {sha} (HEAD (no upstream found); only "
+                                 "uncommitted changes are compared)"])
     assert sum("git base:" in line for line in result.outlines) == 1
 
 
@@ -44,7 +44,7 @@ def test_header__merge_base_with_the_upstream(pytester: pytest.Pytester, make_re
     os.chdir(repo)
     result = pytester.runpytest_inprocess("--schemafed", "-p", "no:cacheprovider", str(repo))
     result.stdout.fnmatch_lines([f"schemafed: git: git base: merge-base(HEAD, origin/main) {base} "
-                                 "(merge-base of HEAD with origin/main)"])
+                                 "(merge-base with origin/main)"])
     result.assert_outcomes(failed=1)
 
 

@@ -112,29 +112,51 @@ def test_one_cat_file_process_for_many_files(make_repo, monkeypatch: pytest.Monk
 
 
 def _prefetched(root: Path, names: list[str], *, listed: bool) -> dict[str, bytes | None]:
-    from pytest_schemafed.backends.git import _Prefetch
+    from pytest_schemafed.backends.git import _Repository, resolve_base
 
-    commit = git(root, "rev-parse", "HEAD").strip()
-    prefetch = _Prefetch(root, commit)
-    if listed:  # let `ls-tree` end first: every request then goes by blob id
-        assert prefetch._listing is not None
-        prefetch._listing.wait()
-    requests = [f"{commit}:{n}" for n in names]
-    for name in requests:
-        prefetch.request(name)
-    if listed:
-        assert prefetch._blob_ids is not None
-    got = prefetch.collect()
-    return {n.split(":", 1)[1]: got[n] for n in requests}
+    repo = _Repository(root, resolve_base(root))
+    if listed:  # let `ls-tree` end before the requests: each goes out as soon as it is made
+        repo.prefetch(names[0])
+        assert repo._prefetch is not None
+        if repo._prefetch._listing is not None:
+            repo._prefetch._listing.wait()
+    for name in names:
+        repo.prefetch(name)
+    repo.collect_prefetched()
+    repo.read(names, "git")
+    assert not repo.errors
+    repo.close()
+    return {n: repo.blobs[n] for n in names}
 
 
-def test_prefetch__by_blob_id_same_bytes_as_by_path(make_repo) -> None:  # type: ignore[no-untyped-def]
-    """Once the commit is listed, blobs are read by id: the same bytes, and a new file is None."""
+def test_prefetch__same_bytes_whether_listed_first_or_not(make_repo) -> None:  # type: ignore[no-untyped-def]
+    """Requests made before and after the listing ends give the same bytes; a new file and a folder are None."""
     files = {f"s/{d}/r{i}.avsc": f'"{d}{i}"' for d in ("a", "b") for i in range(5)} | {"top.avsc": '"t"'}
     root = make_repo(files)
     names = [*files, "s/a/new.avsc", "s"]  # a file not in the commit; a folder (a tree, not a blob)
-    by_id = _prefetched(root, names, listed=True)
-    by_path = _prefetched(root, names, listed=False)
-    assert by_id == by_path
-    assert by_id["s/b/r3.avsc"] == b'"b3"'
-    assert by_id["s/a/new.avsc"] is None and by_id["s"] is None
+    early = _prefetched(root, names, listed=False)
+    late = _prefetched(root, names, listed=True)
+    assert early == late
+    assert early["s/b/r3.avsc"] == b'"b3"'
+    assert early["s/a/new.avsc"] is None and early["s"] is None
+
+
+def test_resolve_base__says_how_it_was_chosen(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The base names its ref, its commit and how it was chosen: given, merge-base, or HEAD for lack of one."""
+    from pytest_schemafed.backends.git import resolve_base
+
+    origin = make_repo({"a.avsc": '"v1"'})
+    head = git(origin, "rev-parse", "HEAD").strip()
+    alone = resolve_base(origin)
+    assert (alone.ref, alone.sha, alone.how) == ("HEAD", head, "HEAD (no upstream found)")
+    assert alone.is_head_fallback
+    given = resolve_base(origin, against="main", configured="other")
+    assert (given.ref, given.sha, given.how) == ("main", head, "--schemafed-against")
+    assert resolve_base(origin, configured="main").how == "the registry's ref option"
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", f"file://{origin}", str(clone)], check=True)
+    (clone / "a.avsc").write_text('"v2"')
+    git(clone, "commit", "-qam", "feature work")
+    merged = resolve_base(clone)
+    assert (merged.sha, merged.how) == (head, "merge-base with origin/HEAD")
+    assert not merged.is_head_fallback

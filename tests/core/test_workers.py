@@ -5,9 +5,11 @@ from __future__ import annotations
 import gc
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -204,3 +206,126 @@ def test_plugin__negative_workers_is_a_usage_error(pytester: pytest.Pytester) ->
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--schemafed-workers: expected a number of at least 0*"])
     assert "Traceback" not in result.stderr.str()
+
+
+def _stop_self(_: object, check: Check) -> Verdict:
+    if check.subject == "0":
+        os.kill(os.getpid(), signal.SIGSTOP)
+    return _verdict(True)
+
+
+def _kill_self(_: object, check: Check) -> Verdict:
+    if check.subject == "0":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _verdict(True)
+
+
+def _hang(_: object, check: Check) -> Verdict:
+    if check.subject == "0":
+        time.sleep(3600)
+    return _verdict(True)
+
+
+@needs_fork
+@pytest.mark.parametrize(("compute", "said"), [
+    pytest.param(_stop_self, "was stopped (SIGSTOP)", id="stopped"),
+    pytest.param(_kill_self, "was killed by SIGKILL", id="killed"),
+    pytest.param(_hang, "is still computing", id="hangs"),
+])
+def test_forked_evaluation__a_worker_that_dies_or_stalls_is_reported_by_name(compute, said: str) -> None:  # type: ignore[no-untyped-def]
+    """Its check fails with one line naming the worker; its other checks come back unanswered
+    (the gate reruns them in-process); the other worker's verdicts all arrive; nothing hangs."""
+    work = [(None, _check(i)) for i in range(6)]  # worker 1: 0, 2, 4; worker 2: 1, 3, 5
+    pool = ForkedEvaluation(work, compute, workers=2, budget=1.0)
+    started = time.monotonic()
+    pool.start()
+    got = {c.subject: pool.wait_for(c.key) for _, c in work}
+    pool.close()
+    assert time.monotonic() - started < 30  # a generous bound: the budget is 1 s
+    failed = got["0"]
+    assert failed is not None and failed.error is not None and not failed.compatible
+    assert "worker schemafed-worker-1 (pid " in failed.error and said in failed.error
+    assert "\n" not in failed.error
+    assert got["2"] is None and got["4"] is None  # rerun by the caller
+    assert all(got[s] is not None and got[s].compatible for s in ("1", "3", "5"))  # type: ignore[union-attr]
+    assert len(pool.incidents) == 1 and "schemafed-worker-1" in pool.incidents[0] and said in pool.incidents[0]
+    assert "2 rerun in pytest's process" in pool.incidents[0]
+    assert not pool._pids  # every worker collected, the stopped one too
+
+
+@needs_fork
+@pytest.mark.parametrize("order", ["completing_pipe_first", "ended_pipe_first"])
+def test_forked_evaluation__reads_after_the_last_verdict_are_ignored(order: str) -> None:
+    """The race: worker 2's verdict has been read, its pipe's end not yet; then one round of select()
+    names both pipes. Reading worker 1's brings the last verdict in and drops every pipe; worker 2's
+    must then be skipped, not read (it was a KeyError)."""
+    work = [(None, _check(i)) for i in range(2)]  # worker 1 computes check 0, worker 2 check 1
+    pool = ForkedEvaluation(work, lambda _, c: _verdict(True), workers=2)
+    pool.start()
+    first, second = (key.fd for key in pool._selector.get_map().values())  # in the order forked
+    real_select = pool._selector.select
+
+    def ready(wanted: set[int]):  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + 10
+        while True:
+            events = {key.fd: (key, mask) for key, mask in real_select(timeout=0.05)}
+            if wanted <= set(events) or time.monotonic() > deadline:
+                return events
+
+    def rigged(timeout: float | None = None):  # type: ignore[no-untyped-def]
+        if work[1][1].key not in pool.results:  # round 1: worker 2's verdict alone
+            return [ready({second})[second]]
+        events = ready({first, second})  # round 2: worker 2's end of pipe and worker 1's verdict
+        order_fds = (first, second) if order == "completing_pipe_first" else (second, first)
+        return [events[fd] for fd in order_fds if fd in events]
+
+    pool._selector.select = rigged  # type: ignore[method-assign]
+    assert pool.wait_for(work[1][1].key) is not None
+    assert pool.wait_for(work[0][1].key) is not None
+    pool.close()
+
+
+STALL_SCRIPT = """
+import os, signal, sys, time
+from pathlib import Path
+from pytest_schemafed.config import load_settings
+from pytest_schemafed.gate import Gate
+from pytest_schemafed.registry import default_registry
+
+root, how = Path(sys.argv[1]), sys.argv[2]
+registry = default_registry()
+gate = Gate(load_settings(root, registry), registry, root, workers=2)
+checks = []
+for path in sorted((root / "s").glob("*.avsc")):
+    source = gate.source_for(path)
+    checks.extend(gate.plan(source, rid) for rid in gate.backend_ids(source))
+started = time.monotonic()
+gate.evaluate(checks)
+pool = gate._pools[0]
+os.kill(pool._pids[0], signal.SIGSTOP if how == "stop" else signal.SIGKILL)
+verdicts = [gate.verdict(c) for c in checks]
+gate.close()
+errors = [v.error for v in verdicts if v.error and "worker" in v.error]
+print(len(verdicts), len(errors), time.monotonic() - started < 30)
+print(pool.incidents[0] if pool.incidents else "no incident")
+print(errors[0] if errors else "no error")
+"""
+
+
+@needs_fork
+@pytest.mark.parametrize(("how", "said"), [
+    pytest.param("stop", "was stopped (SIGSTOP)", id="stopped"),
+    pytest.param("kill", "was killed by SIGKILL", id="killed"),
+])
+def test_gate__stopped_or_killed_worker_reported_rest_rerun(repo: Path, how: str, said: str) -> None:
+    """Through the gate, with ``check_timeout: 2``: every check gets a verdict, at most one fails naming the
+    worker, the run ends; a killed worker is reported, not recovered silently."""
+    (repo / "schemafed.yaml").write_text("check_timeout: 2\n")
+    done = subprocess.run([sys.executable, "-c", STALL_SCRIPT, str(repo), how], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    first, incident, error = done.stdout.splitlines()
+    assert first == "121 1 True"  # every check has a verdict, one failed naming the worker, in time
+    assert "worker schemafed-worker-1 (pid " in incident and said in incident
+    assert "rerun in pytest's process" in incident
+    assert "worker schemafed-worker-1" in error and said in error and "while checking this file" in error
