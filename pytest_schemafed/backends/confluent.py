@@ -34,7 +34,7 @@ import httpx
 from ..errors import BackendError, BackendProtocolError, SchemafedError, SubjectNotFound
 from ..model import Check, History, HistoryVersion, Level, Outcome, RemoteVerdict, Verdict
 from .base import Backend, BackendSpec, Judge, Option, RunContext
-from .confluent_admin import ConfluentAdmin
+from .confluent_admin import ConfluentAdmin, url_hint
 from .confluent_support import Once, error_detail, is_bare_not_found, remote_verdict
 from .http import CONNECTION_OPTIONS, AuthSettings, HttpClient, HttpSettings, safe_url, settings_from_options
 
@@ -130,13 +130,11 @@ class ConfluentBackend(ConfluentAdmin, Backend):
         except ValueError:
             raise BackendProtocolError(
                 f"answered HTTP {response.status_code} with something that is not JSON at "
-                f"{safe_url(response.request.url)}; is the url a schema registry "
-                "(Apicurio: add /apis/ccompat/v7)?", backend_id=self.id, url=self.url) from None
+                f"{safe_url(response.request.url)}{url_hint(self.url)}", backend_id=self.id, url=self.url) from None
 
     def _unexpected(self, response: httpx.Response) -> BackendError:
         code, message = error_detail(response)
-        hint = ("; is the url a Confluent-API schema registry (Apicurio: add /apis/ccompat/v7)?"
-                if is_bare_not_found(response) else "")
+        hint = url_hint(self.url) if is_bare_not_found(response) else ""
         label = f"error {code}: " if code else ""
         return BackendProtocolError(
             f"unexpected answer HTTP {response.status_code} ({label}{message}) to {response.request.method} "
