@@ -18,7 +18,7 @@ from ..servers.github_api import FakeGitHub
 from .conftest import REPO_ROOT, StepRun, run_action_steps
 
 sys.path.insert(0, str(REPO_ROOT / "action"))
-import comment  # noqa: E402  (action/comment.py, as run.py imports it)
+import comment  # action/comment.py, imported as run.py imports it
 
 INSTALLED = {"install": {"python": sys.executable}}
 MARKER = "<!-- schemafed:pr-comment -->"
