@@ -105,15 +105,23 @@ def emit_json(document: Any) -> None:
     print(json.dumps(document, indent=2, ensure_ascii=False), flush=True)
 
 
+def terminal_width() -> int | None:
+    """``COLUMNS``, else the terminal's width when stdout is one; ``None`` (no wrapping) for a
+    file or a pipe, so that each row stays one line for ``grep``."""
+    if os.environ.get("COLUMNS", "").isdigit() or sys.stdout.isatty():
+        return shutil.get_terminal_size((100, 24)).columns
+    return None
+
+
 def table_lines(rows: Sequence[Sequence[object]], width: int | None = None) -> list[str]:
-    """Rows as aligned columns within ``width`` (default: the terminal's): long cells wrap.
+    """Rows as aligned columns within ``width`` (default :func:`terminal_width`): long cells wrap.
 
     The widest columns give up room first, never below 12 characters (or their header);
     their cells continue on the next lines, in the same column.
     """
     if not rows:
         return []
-    width = width or shutil.get_terminal_size((100, 24)).columns
+    width = width or terminal_width() or 1 << 30
     cells = [[str(cell) for cell in row] for row in rows]
     count = len(cells[0])
     widths = [max(len(row[i]) for row in cells) for i in range(count)]
