@@ -23,11 +23,12 @@ context is applied): these are the registry's own names, as an admin sees them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import SchemafedError
-from ..model import History, HistoryVersion, Level
+from ..model import History, HistoryVersion, Level, RemoteVerdict
 
 if TYPE_CHECKING:
     from ..registry import Registry
@@ -53,9 +54,12 @@ class RegisteredVersion(HistoryVersion):
 
     :param schema_type: the registry's name of its format (``AVRO``, ``JSON``,
         ``PROTOBUF``), ``None`` when the registry does not say.
+    :param registry_references: the references as the registry lists them
+        (``{"name", "subject", "version"}``), to send back when the registry judges it.
     """
 
     schema_type: str | None = None
+    registry_references: tuple[Mapping[str, Any], ...] = ()
 
 
 def _unsupported(backend: object, operation: str, reason: str = "") -> AdminUnsupported:
@@ -107,15 +111,36 @@ class RegistryAdmin:
         """
         raise _unsupported(self, "ping")
 
+    def effective_level(self, subject: str) -> Level | None:
+        """The level the registry applies to ``subject``: its own, else the global one."""
+        own = self.subject_level(subject)
+        return own if own is not None else self.global_level()
+
+    def registry_judge(self, subject: str, version: RegisteredVersion, against: str) -> RemoteVerdict:
+        """The registry's own verdict on ``version``'s text against its registered version ``against``,
+        at the subject's own level (the only level a registry's check endpoint applies); read-only.
+        """
+        raise _unsupported(self, "the registry judge", "the registry has no compatibility endpoint")
+
     def set_level(self, level: Level, subject: str | None = None) -> None:
         """Set the global level (``subject`` is ``None``) or a subject's level: the only write."""
         raise _unsupported(self, "set level")
 
 
 def admin_of(backend: object, operation: str) -> RegistryAdmin:
-    """``backend`` as a :class:`RegistryAdmin`, or :class:`AdminUnsupported` for ``operation``."""
+    """``backend`` as a :class:`RegistryAdmin`, or :class:`AdminUnsupported` for ``operation``.
+
+    A ``directory`` backend gets a read-only adapter (:mod:`.directory_admin`): its folder
+    names the subjects and holds their versions, but it has no levels.
+    """
     if isinstance(backend, RegistryAdmin):
         return backend
+    if getattr(backend, "type_name", None) == "directory":
+        from .directory import DirectoryBackend
+        from .directory_admin import DirectoryAdmin
+
+        if isinstance(backend, DirectoryBackend):
+            return DirectoryAdmin(backend)
     raise _unsupported(backend, operation)
 
 

@@ -46,7 +46,7 @@ from ..errors import BackendError, BackendProtocolError, SchemafedError, Subject
 from ..levels import Needs, needs
 from ..model import Check, ErrorKind, History, HistoryVersion, Level, RemoteVerdict, Verdict
 from .base import Backend, BackendSpec, Judge, Option, RunContext
-from .confluent_admin import ConfluentAdmin
+from .confluent_admin import ConfluentAdmin, url_hint
 from .confluent_support import (
     Once,
     SubjectConfig,
@@ -151,13 +151,11 @@ class ConfluentBackend(ConfluentAdmin, Backend):
         except ValueError:
             raise BackendProtocolError(
                 f"answered HTTP {response.status_code} with something that is not JSON at "
-                f"{safe_url(response.request.url)}; is the url a schema registry "
-                "(Apicurio: add /apis/ccompat/v7)?", backend_id=self.id, url=self.url) from None
+                f"{safe_url(response.request.url)}{url_hint(self.url)}", backend_id=self.id, url=self.url) from None
 
     def _unexpected(self, response: httpx.Response) -> BackendError:
         code, message = error_detail(response)
-        hint = ("; is the url a Confluent-API schema registry (Apicurio: add /apis/ccompat/v7)?"
-                if is_bare_not_found(response) else "")
+        hint = url_hint(self.url) if is_bare_not_found(response) else ""
         label = f"error {code}: " if code else ""
         return BackendProtocolError(
             f"unexpected answer HTTP {response.status_code} ({label}{message}) to {response.request.method} "
@@ -338,7 +336,8 @@ class ConfluentBackend(ConfluentAdmin, Backend):
         return self.http.request("POST", path, params=params, json=payload,
                                  headers={"Content-Type": "application/vnd.schemaregistry.v1+json"})
 
-    def _answer(self, response: httpx.Response, subject: str, versions: Sequence[str], level: Level) -> RemoteVerdict:
+    def _answer(self, response: httpx.Response, subject: str, versions: Sequence[str],
+                level: Level | None = None) -> RemoteVerdict:
         if response.status_code == 200:
             return remote_verdict(self._json(response), versions,
                                   self._shape(response, f"expected {{\"is_compatible\": true|false}}, got "

@@ -9,11 +9,11 @@ The gate never calls these: it only holds a :class:`~pytest_schemafed.backends.b
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BackendProtocolError, SubjectNotFound
-from ..model import History, Level
+from ..model import History, Level, RemoteVerdict
 from .admin import RegisteredVersion, RegistryAdmin
 from .confluent_support import error_detail
 
@@ -22,7 +22,19 @@ if TYPE_CHECKING:
 
     from .http import HttpClient
 
-__all__ = ["ConfluentAdmin"]
+__all__ = ["ConfluentAdmin", "url_hint"]
+
+APICURIO_PATH = "/apis/ccompat/v7"
+
+
+def url_hint(url: str) -> str:
+    """What to add to an error when a URL answered like something other than a registry.
+
+    The Apicurio path is suggested only when the URL does not already end with it.
+    """
+    if url.rstrip("/").endswith(APICURIO_PATH):
+        return "; is the url a Confluent-API schema registry?"
+    return f"; is the url a Confluent-API schema registry (Apicurio: add {APICURIO_PATH})?"
 
 
 class ConfluentAdmin(RegistryAdmin):
@@ -45,11 +57,14 @@ class ConfluentAdmin(RegistryAdmin):
         def _version(self, subject: str, version: str) -> dict[str, Any]: ...
         def _version_numbers(self, subject: str) -> list[int]: ...
         def _resolve_references(self, refs: Any) -> dict[str, str]: ...
+        def _post_check(self, subject: str, version: str | None, payload: dict[str, Any]) -> httpx.Response: ...
+        def _answer(self, response: httpx.Response, subject: str, versions: Sequence[str]) -> RemoteVerdict: ...
 
     def _registered(self, body: Mapping[str, Any]) -> RegisteredVersion:
         refs = self._resolve_references(body.get("references"))
+        listed = tuple(r for r in body.get("references") or () if isinstance(r, dict))
         return RegisteredVersion(version=str(body.get("version")), text=body["schema"], references=refs or None,
-                                 schema_type=str(body.get("schemaType") or "AVRO"))
+                                 schema_type=str(body.get("schemaType") or "AVRO"), registry_references=listed)
 
     def list_subjects(self, prefix: str | None = None) -> list[str]:
         """``GET /subjects[?subjectPrefix=...]``; filtered here too (Karapace ignores the parameter)."""
@@ -103,6 +118,18 @@ class ConfluentAdmin(RegistryAdmin):
         start = time.perf_counter()
         self.global_level()
         return time.perf_counter() - start
+
+    def registry_judge(self, subject: str, version: RegisteredVersion, against: str) -> RemoteVerdict:
+        """``POST /compatibility/subjects/{s}/versions/{against}?verbose=true`` with ``version``'s schema.
+
+        The registry applies the subject's own level to the one version named; nothing is written.
+        """
+        payload: dict[str, Any] = {"schema": version.text}
+        if version.schema_type and version.schema_type != "AVRO":
+            payload["schemaType"] = version.schema_type
+        if version.registry_references:
+            payload["references"] = [dict(r) for r in version.registry_references]
+        return self._answer(self._post_check(subject, against, payload), subject, (against,))
 
     def set_level(self, level: Level, subject: str | None = None) -> None:
         """``PUT /config`` or ``PUT /config/{s}`` with ``{"compatibility": LEVEL}``: the only write."""

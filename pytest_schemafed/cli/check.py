@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -13,13 +15,15 @@ from ..config import ZERO_CONFIG_REGISTRY, Settings, find_config, load_settings
 from ..discovery import find_format
 from ..engine import check_compatibility
 from ..errors import ConfigError, SchemaParseError
+from ..formats.base import Format
 from ..gate import Gate
 from ..model import ErrorKind, HistoryVersion, Level
 from ..registry import Registry
 from ..report.collect import ResultCollector
-from .output import INCOMPATIBLE, OK, UNREACHABLE, USAGE, fail
+from .guess import guess_format
+from .output import INCOMPATIBLE, OK, UNREACHABLE, USAGE, emit_json, fail
 
-__all__ = ["add_check_arguments", "add_compare_arguments", "run_check", "run_compare"]
+__all__ = ["add_check_arguments", "add_compare_arguments", "infer_format", "run_check", "run_compare"]
 
 
 def add_check_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,8 +45,12 @@ def add_compare_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``schemafed compare``."""
     parser.add_argument("old", help="the registered (previous) schema file")
     parser.add_argument("new", help="the new schema file")
-    parser.add_argument("--format", help="avro, json, protobuf... (default: detected from the file names)")
+    parser.add_argument("--format", help="avro, json, protobuf... (default: from the file names, and for .json "
+                                         "files from their content)")
     parser.add_argument("--level", default="BACKWARD", help="compatibility level (default: BACKWARD)")
+    parser.add_argument("-I", "--import-root", metavar="DIR", action="append", default=[],
+                        help="a folder imports are resolved in (repeatable; default: each file's folder and the "
+                             "current one)")
 
 
 # ----------------------------------------------------------------------------- check
@@ -105,17 +113,20 @@ def run_check(args: argparse.Namespace, extra: Sequence[str], registry: Registry
             Gate(settings, registry, rootdir, against=against, level=level,
                  only=[] if offline else args.registry).close()
         except ValueError as exc:
-            return fail(f"--level: {exc}", USAGE)
+            return fail(f"--level: {exc}", USAGE, as_json=args.json)
         except ConfigError as exc:
-            return fail(str(exc), USAGE)
+            return fail(str(exc), USAGE, as_json=args.json)
         paths = list(args.paths)
         missing = [p for p in paths if not Path(p).exists()]
         if missing:
-            return fail(f"no such file or folder: {', '.join(missing)}", USAGE)
+            return fail(f"no such file or folder: {', '.join(missing)}", USAGE, as_json=args.json)
         if paths:
             paths = _schema_paths(paths, settings, registry)
             if not paths:  # files a hook handed over (pre-commit passes any staged .json): none is a schema
-                print(f"schemafed: no schema file among the {len(args.paths)} file(s) given; nothing to check")
+                print(f"schemafed: no schema file among the {len(args.paths)} file(s) given; nothing to check",
+                      file=sys.stderr if args.json else sys.stdout)
+                if args.json:
+                    emit_json({"items": [], "exit_code": OK})
                 return OK
         options = ["--schemafed-only", "-p", "no:python", f"--rootdir={rootdir}"]
         if config:
@@ -127,12 +138,23 @@ def run_check(args: argparse.Namespace, extra: Sequence[str], registry: Registry
         if not offline:
             options.extend(f"--schemafed-registry={r}" for r in args.registry)
         options.extend(f"--schemafed-report={r}" for r in args.report)
+        report = Path(tmp) / "report.json"
+        if args.json:
+            options.append(f"--schemafed-report=json={report}")
         collector = ResultCollector()
-        code = int(pytest.main([*options, *extra, *paths], plugins=[collector]))
-    return _exit_code(code, collector)
+        if args.json:  # pytest's own output goes to stderr: stdout holds the document only
+            with contextlib.redirect_stdout(sys.stderr):
+                code = int(pytest.main([*options, *extra, *paths], plugins=[collector]))
+        else:
+            code = int(pytest.main([*options, *extra, *paths], plugins=[collector]))
+        result = _exit_code(code, collector, quiet=args.json)
+        if args.json:
+            document = json.loads(report.read_text(encoding="utf-8")) if report.is_file() else {"items": []}
+            emit_json({**document, "exit_code": result})
+    return result
 
 
-def _exit_code(pytest_code: int, collector: ResultCollector) -> int:
+def _exit_code(pytest_code: int, collector: ResultCollector, *, quiet: bool = False) -> int:
     results = list(collector.results.values())
     if pytest_code == 5 or (pytest_code == 0 and not results):
         print("schemafed: no schema file was selected, so nothing was checked: check the paths given and the "
@@ -157,41 +179,66 @@ def _read(path: str) -> str:
         raise ConfigError(f"{path}: cannot be read: {exc}") from None
 
 
+def infer_format(path: Path, text: str, registry: Registry) -> Format | None:
+    """The format of ``path``: claimed by its name, else (for ``.json``) told from its content."""
+    found = registry.detect(path)
+    if found is not None or not path.name.endswith(".json"):
+        return found
+    name = guess_format(text, registry)
+    try:
+        json.loads(text)
+    except ValueError:
+        return None
+    return registry.formats.get(name)
+
+
+def _compare_format(args: argparse.Namespace, texts: tuple[str, str], registry: Registry) -> Format:
+    if args.format:
+        if args.format not in registry.formats:
+            raise ConfigError(f"--format: unknown format {args.format!r}; known: {', '.join(sorted(registry.formats))}")
+        return registry.formats[args.format]
+    found = infer_format(Path(args.new), texts[1], registry) or infer_format(Path(args.old), texts[0], registry)
+    if found is None:
+        known = ", ".join(sorted(registry.formats))
+        raise ConfigError(f"cannot tell the format of {args.new}: pass --format ({known})")
+    return found
+
+
 def run_compare(args: argparse.Namespace, registry: Registry) -> int:
-    """Compare two files at a level and print each finding at its line in NEW."""
+    """Compare two files at a level and print each finding at its line in NEW (or one JSON document)."""
     try:
         level = Level.parse(args.level)
     except ValueError as exc:
-        return fail(f"--level: {exc}", USAGE)
+        return fail(f"--level: {exc}", USAGE, as_json=args.json)
     old_path, new_path = Path(args.old), Path(args.new)
     try:
         old_text, new_text = _read(args.old), _read(args.new)
+        fmt = _compare_format(args, (old_text, new_text), registry)
     except ConfigError as exc:
-        return fail(str(exc), USAGE)
-    if args.format:
-        if args.format not in registry.formats:
-            return fail(f"--format: unknown format {args.format!r}; known: {', '.join(sorted(registry.formats))}",
-                        USAGE)
-        fmt = registry.formats[args.format]
-    else:
-        found = registry.detect(new_path) or registry.detect(old_path)
-        if found is None:
-            return fail(f"cannot tell the format of {args.new}: pass --format "
-                        f"({', '.join(sorted(registry.formats))})", USAGE)
-        fmt = found
+        return fail(str(exc), USAGE, as_json=args.json)
+    roots = [Path(r) for r in args.import_root]
+    for root in roots:
+        if not root.is_dir():
+            return fail(f"--import-root {root}: not a folder", USAGE, as_json=args.json)
     resolver = getattr(fmt, "local_imports", None)
     try:
         refs: dict[str, str] = {}
         old_refs: dict[str, str] = {}
         if resolver is not None:
-            refs = resolver(new_path, new_text, [new_path.parent, Path.cwd()])
-            old_refs = resolver(old_path, old_text, [old_path.parent, Path.cwd()])
+            refs = resolver(new_path, new_text, [*roots, new_path.parent, Path.cwd()])
+            old_refs = resolver(old_path, old_text, [*roots, old_path.parent, Path.cwd()])
         verdict = check_compatibility(
             new_text, [HistoryVersion(version=args.old, text=old_text, references=old_refs or None)],
             format=fmt.name, level=level, references=refs or None, path=args.new,
         )
     except SchemaParseError as exc:
-        return fail(str(exc), USAGE)
+        return fail(str(exc), USAGE, as_json=args.json)
+    code = OK if verdict.compatible else INCOMPATIBLE
+    if args.json:
+        emit_json({"old": args.old, "new": args.new, "format": fmt.name, "level": level.value,
+                   "compatible": verdict.compatible, "findings": [f.to_dict() for f in verdict.findings],
+                   "exit_code": code})
+        return code
     for finding in verdict.findings:
         where = args.new + (f":{finding.line}" if finding.line else "") + (
             f":{finding.column}" if finding.line and finding.column else "")
@@ -206,4 +253,3 @@ def run_compare(args: argparse.Namespace, registry: Registry) -> int:
     print(f"incompatible: {count} finding{'s' if count != 1 else ''} at {level.value} ({fmt.name}), "
           f"{args.new} against {args.old}")
     return INCOMPATIBLE
-

@@ -177,7 +177,7 @@ class ReportPlugin(ResultCollector):
         if targets.summary:
             from .github import step_summary
 
-            text = step_summary(results)
+            text = step_summary(results, annotated=targets.annotations)
             for path in targets.summary:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 with path.open("a", encoding="utf-8") as out:

@@ -13,7 +13,12 @@ from collections.abc import Sequence
 
 from ..model import CheckResult, Finding
 
-__all__ = ["annotation_lines", "escape_data", "escape_property", "step_summary"]
+__all__ = ["ANNOTATIONS_PER_STEP", "annotation_lines", "annotation_overflow", "escape_data", "escape_property",
+           "overflow_sentence", "step_summary"]
+
+#: GitHub shows at most 10 error and 10 warning annotations per step (and 50 per job);
+#: the rest of a step's ``::error`` lines are dropped without a word.
+ANNOTATIONS_PER_STEP = 10
 
 MARKS = {
     "compatible": "✅ compatible",
@@ -44,27 +49,70 @@ def _path(prefix: str, file: str) -> str:
     return f"{prefix.rstrip('/')}/{file}" if prefix and prefix != "." else file
 
 
-def annotation_lines(results: Sequence[CheckResult], prefix: str = "") -> list[str]:
-    """One ``::error`` line per breaking finding of each failed item, one per item in error,
-    and one ``::warning`` per advisory (of any item)."""
-    lines: list[str] = []
-    for result in results:
+def _candidates(results: Sequence[CheckResult], prefix: str) -> list[tuple[tuple[int, int, int], str, str]]:
+    """Every annotation as (rank, kind, line); the lowest ranks are the most important.
+
+    Each failed item's first problem comes before any item's second one, so that every
+    broken file gets its line marked before one file gets a second; items that could not
+    be checked rank with the first findings.
+    """
+    out: list[tuple[tuple[int, int, int], str, str]] = []
+    for order, result in enumerate(results):
         path = _path(prefix, result.file)
         verdict = result.verdict
         if result.outcome == "error":
-            lines.append(_command("error", verdict.error or "the check could not be made",
-                                  file=path, line=verdict.error_line or 1,
-                                  title=f"schemafed error ({result.registry})"))
+            out.append(((0, 0, order), "error", _command("error", verdict.error or "the check could not be made",
+                                                         file=path, line=verdict.error_line or 1,
+                                                         title=f"schemafed error ({result.registry})")))
             continue
-        for finding in verdict.findings:
+        if result.outcome not in ("incompatible", "compatible"):
+            continue
+        for nth, finding in enumerate(verdict.findings):
             if finding.breaking and result.outcome != "incompatible":
                 continue
             kind = "error" if finding.breaking else "warning"
-            lines.append(_command(kind, _sentence(result, finding), file=path, line=finding.line,
-                                  col=finding.column, endLine=finding.end_line,
-                                  endColumn=finding.end_column if finding.end_line == finding.line else None,
-                                  title=f"{finding.rule} ({result.registry})"))
+            out.append(((nth, 0, order), kind, _command(
+                kind, _sentence(result, finding), file=path, line=finding.line, col=finding.column,
+                endLine=finding.end_line,
+                endColumn=finding.end_column if finding.end_line == finding.line else None,
+                title=f"{finding.rule} ({result.registry})")))
+    out.sort(key=lambda c: c[0])
+    return out
+
+
+def annotation_lines(results: Sequence[CheckResult], prefix: str = "", limit: int = ANNOTATIONS_PER_STEP
+                     ) -> list[str]:
+    """``::error`` lines for findings of failed items and items in error, ``::warning`` lines for
+    advisories: at most ``limit`` of each, the most important first, then one ``::notice``
+    saying how many more the job summary lists.
+    """
+    lines: list[str] = []
+    shown = dict.fromkeys(("error", "warning"), 0)
+    left = dict.fromkeys(("error", "warning"), 0)
+    for _, kind, line in _candidates(results, prefix):
+        if shown[kind] < limit:
+            lines.append(line)
+            shown[kind] += 1
+        else:
+            left[kind] += 1
+    if left["error"] or left["warning"]:
+        lines.append(_command("notice", overflow_sentence(left["error"], left["warning"], limit),
+                              title="schemafed: more findings"))
     return lines
+
+
+def annotation_overflow(results: Sequence[CheckResult], limit: int = ANNOTATIONS_PER_STEP) -> tuple[int, int]:
+    """(errors, warnings) beyond ``limit`` that :func:`annotation_lines` leaves unannotated."""
+    kinds = Counter(kind for _, kind, _ in _candidates(results, ""))
+    return max(0, kinds["error"] - limit), max(0, kinds["warning"] - limit)
+
+
+def overflow_sentence(errors: int, warnings: int, limit: int = ANNOTATIONS_PER_STEP) -> str:
+    """``12 more errors and 3 more warnings are not annotated (GitHub shows 10 of each per step) ...``."""
+    parts = [f"{n} more {word}{'s' if n != 1 else ''}" for n, word in ((errors, "error"), (warnings, "warning"))
+             if n]
+    return (f"{' and '.join(parts)} {'is' if errors + warnings == 1 else 'are'} not annotated (GitHub shows "
+            f"{limit} of each per step); every finding is listed in the job summary")
 
 
 def _sentence(result: CheckResult, finding: Finding) -> str:
@@ -86,8 +134,12 @@ def _code(text: object) -> str:
     return f"`{value}`" if value else ""
 
 
-def step_summary(results: Sequence[CheckResult]) -> str:
-    """The Markdown job summary: the schema x registry matrix, then each failure's findings."""
+def step_summary(results: Sequence[CheckResult], *, annotated: bool = True) -> str:
+    """The Markdown job summary: the schema x registry matrix, then each failure's findings.
+
+    With ``annotated`` (annotations were written), it also says how many findings went
+    beyond GitHub's annotation limit.
+    """
     counts = Counter(r.outcome for r in results)
     head = ", ".join(f"{counts[o]} {o}" for o in ORDER if counts[o]) or "no schema checked"
     warnings = sum(len(r.verdict.warnings) for r in results)
@@ -96,6 +148,9 @@ def step_summary(results: Sequence[CheckResult]) -> str:
     out = [f"## schemafed: {head}", ""]
     if not results:
         return "\n".join(out) + "\n"
+    errors, warnings = annotation_overflow(results) if annotated else (0, 0)
+    if errors or warnings:
+        out.extend([f"> {overflow_sentence(errors, warnings)}.", ""])
     registries = list(dict.fromkeys(r.registry for r in results))
     by_cell = {(r.file, r.registry): r for r in results}
     out.append("| schema | " + " | ".join(_cell(r) for r in registries) + " |")

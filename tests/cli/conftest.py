@@ -57,3 +57,10 @@ def run_schemafed(cwd: Path, *args: str, env: dict[str, str] | None = None) -> s
 def user_repo(make_repo: object) -> Path:
     """A git repo with schemas/user.avsc (V1) committed, no configuration."""
     return make_repo({"schemas/user.avsc": V1, "README.md": "hello\n"})  # type: ignore[operator, no-any-return]
+
+
+@pytest.fixture(autouse=True)
+def _no_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytest-xdist workers run with COLUMNS=80, which would wrap the command's tables: unset it
+    (the tests of wrapping set it themselves)."""
+    monkeypatch.delenv("COLUMNS", raising=False)
