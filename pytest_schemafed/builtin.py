@@ -25,7 +25,9 @@ def pytest_schemafed_register_formats(registry: Registry) -> None:
                         extensions=(".schema.json",), sniffs=(".json",))
     registry.add_format("pytest_schemafed.formats.protobuf:ProtobufFormat", name="protobuf",
                         extensions=(".proto",))
-    registry.add_format("pytest_schemafed.formats.iceberg:IcebergFormat", name="iceberg", sniffs=(".json",))
+    registry.add_format("pytest_schemafed.tables.iceberg:IcebergFormat", name="iceberg", sniffs=(".json",))
+    # what table backends (Unity Catalog) hold: never a local file, judged as a sink
+    registry.add_format("pytest_schemafed.tables.sink:TableFormat", name="table")
 
 
 @hookimpl

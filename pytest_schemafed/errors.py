@@ -5,6 +5,7 @@
     SchemafedError
     ├── ConfigError              the configuration file or an option is wrong
     ├── SchemaParseError         a schema text cannot be parsed (path, line)
+    ├── LocalSchemaError         a local file parses, but cannot be compared with what a backend holds
     └── BackendError             a backend cannot answer (backend id, url)
         ├── BackendUnavailable   network down, DNS, TLS, timeouts, 5xx after retries
         ├── BackendAuthError     401/403, expired or missing credentials
@@ -23,6 +24,7 @@ __all__ = [
     "BackendProtocolError",
     "BackendUnavailable",
     "ConfigError",
+    "LocalSchemaError",
     "SchemaParseError",
     "SchemafedError",
     "SubjectNotFound",
@@ -84,6 +86,18 @@ class SchemaParseError(SchemafedError):
         self.path = path
         self.line = line
         self.column = column
+
+
+class LocalSchemaError(SchemafedError):
+    """The local file parses, but cannot be compared with what the backend holds (its fault, not the backend's).
+
+    :param message: one line, with the file and line.
+    :param line: the line of the local file it is about, when known.
+    """
+
+    def __init__(self, message: str, *, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 class BackendError(SchemafedError):

@@ -23,9 +23,9 @@ from .backends.base import Backend, BackendSpec, Judge, RunContext
 from .config import Settings
 from .discovery import find_format, load_content, load_source
 from .engine import ParseCache, compare_parsed
-from .errors import BackendUnavailable, ConfigError, SchemafedError, SchemaParseError
+from .errors import BackendUnavailable, ConfigError, LocalSchemaError, SchemafedError, SchemaParseError
 from .formats.base import ParsedSchema
-from .model import Check, ErrorKind, History, Level, SchemaContent, SchemaSource, Verdict
+from .model import Check, ErrorKind, Finding, History, HistoryVersion, Level, SchemaContent, SchemaSource, Verdict
 from .registry import Registry
 from .secrets import scrub
 from .workers import MIN_FORKED_BATCH, ForkedEvaluation, can_fork
@@ -43,6 +43,8 @@ def local_judge(registry: Registry, cache: ParseCache | None = None) -> Judge:
     history shared by several backends is parsed once. A version whose text (and
     references) is the file's own is not parsed at all: a schema is compatible with
     itself at every level, and in a pull request most files are unchanged since the base.
+    A version of another format that is a sink (a lakehouse table) is compared once, as
+    the place the local schema's rows are written into (:mod:`pytest_schemafed.tables.sink`).
     """
     cache = cache or ParseCache()
 
@@ -52,7 +54,14 @@ def local_judge(registry: Registry, cache: ParseCache | None = None) -> Judge:
         needed = history.needed(level)
         compared = tuple(v.version for v in needed)  # the identical versions count as compared
         previous: list[tuple[str, ParsedSchema]] = []
+        findings: list[Finding] = []
         for version in needed:
+            if version.format is not None and version.format != fmt.name:
+                sunk = _into_sink(registry, cache, check, version)
+                if isinstance(sunk, Verdict):
+                    return sunk
+                findings.extend(sunk)
+                continue
             if version.text == content.text and not version.references:
                 continue  # the same schema: nothing to compare
             refs = dict(content.references)
@@ -60,9 +69,24 @@ def local_judge(registry: Registry, cache: ParseCache | None = None) -> Judge:
             label = f"{check.backend_id} version {version.version} of {check.subject}"
             previous.append((version.version, cache.parse(fmt, version.text, path=label, references=refs or None)))
         verdict = compare_parsed(fmt, content.parsed, previous, level)
-        return replace(verdict, versions=compared)
+        return Verdict.judged((*verdict.findings, *findings), level, compared)
 
     return judge
+
+
+def _into_sink(registry: Registry, cache: ParseCache, check: Check, version: HistoryVersion) -> list[Finding] | Verdict:
+    """Findings of writing the local schema's rows into ``version`` (a sink), or the failed verdict."""
+    sink = registry.format(str(version.format))
+    if not getattr(sink, "sink", False):
+        return Verdict.failed(f"registry {check.backend_id!r} holds {check.subject} as {version.format}, which "
+                              f"cannot be compared with a {check.source.format} file", ErrorKind.REGISTRY)
+    label = f"{check.backend_id} {version.format} {version.version}"
+    target = cache.parse(sink, version.text, path=label)
+    try:
+        adopted = sink.adopt(check.parsed, check.source.relpath, version.version)  # type: ignore[attr-defined]
+    except LocalSchemaError as exc:  # the local file has no form the sink takes
+        return Verdict.failed(str(exc), ErrorKind.SCHEMA, line=exc.line)
+    return [replace(f, version=version.version) for f in sink.compare(target, adopted, local="writer")]
 
 
 class Gate:

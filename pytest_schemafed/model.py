@@ -62,12 +62,15 @@ class HistoryVersion:
         Avro/JSON named references).
     :param metadata: the version's metadata properties, where the registry keeps them
         (Confluent data contracts; its ``compatibilityGroup`` names one of them).
+    :param format: the format of ``text`` when it is not the local file's (a Unity Catalog
+        table is registered as format ``table``); ``None`` = the local file's format.
     """
 
     version: str
     text: str
     references: Mapping[str, str] | None = None
     metadata: Mapping[str, str] | None = None
+    format: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

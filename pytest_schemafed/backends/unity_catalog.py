@@ -3,11 +3,12 @@
 A subject maps to a table ``catalog.schema.table`` through ``tables:`` (a map
 ``subject -> full name``, or a template such as ``main.events.{stem}``; placeholders
 ``{subject}``, ``{stem}``, ``{topic}`` (the subject without ``-value``/``-key``),
-``{name}`` (the record name) and ``{dir}``). A table is not a history of the local
-format, so this backend judges itself: it reads the table
-(``GET /api/2.1/unity-catalog/tables/{full_name}``), builds the table model from the
-columns' ``type_json`` (:mod:`pytest_schemafed.tables.spark`), maps the parsed local
-schema onto table columns as Spark would, and applies the table evolution rules
+``{name}`` (the record name) and ``{dir}``). The backend only fetches: it reads the table
+(``GET /api/2.1/unity-catalog/tables/{full_name}``) and returns it as one registered
+version of format ``table`` (:mod:`pytest_schemafed.tables.sink`). The gate judges it like
+any other history: the ``table`` format builds the table model from the columns'
+``type_json`` (:mod:`pytest_schemafed.tables.spark`), maps the parsed local schema onto
+table columns as Spark would, and applies the table evolution rules
 (:mod:`pytest_schemafed.tables.rules`). A table that does not exist is a new subject.
 
 Requests: when at least ``list_threshold`` (default 3) subjects map into one
@@ -23,6 +24,7 @@ as HTTP basic auth; the token is cached until shortly before it expires.
 
 from __future__ import annotations
 
+import json
 import string
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -37,14 +39,11 @@ from ..errors import (
     BackendError,
     BackendProtocolError,
     ConfigError,
-    SchemafedError,
     SubjectNotFound,
 )
-from ..model import Check, ErrorKind, History, Verdict
+from ..model import Check, History, HistoryVersion
 from ..secrets import scrub
-from ..tables import LocalMappingError, TableSchema, UnsupportedType, judge_table, local_table
-from ..tables.spark import table_from_info
-from .base import Backend, BackendSpec, Judge, Option, RunContext
+from .base import Backend, BackendSpec, Option, RunContext
 from .http import CONNECTION_OPTIONS, AuthSettings, HttpClient, HttpSettings, safe_url, settings_from_options
 
 __all__ = ["UnityCatalogBackend"]
@@ -272,56 +271,19 @@ class UnityCatalogBackend(Backend):
                                        "(HTTP 404 without an error_code); check the url", backend_id=self.id)
         return self._json(response, path)
 
+    # -------------------------------------------------------------- history
     def history(self, check: Check) -> History:
-        """Not used: a table is judged by :meth:`evaluate`, not as a history of versions."""
-        raise BackendError("a Unity Catalog table has no version history; it is judged by evaluate()",
-                           backend_id=self.id)
+        """The check's table as one registered version of format ``table`` (the gate judges it).
 
-    # -------------------------------------------------------------- judging
-    def evaluate(self, check: Check, judge: Judge) -> Verdict:
-        """Judge whether ``check``'s schema can be written into its table (module docstring)."""
-        level = check.level
-        try:
-            full_name = self.table_name(check)
-        except ConfigError as exc:
-            return Verdict.failed(f"registry {self.id!r}: {exc}", ErrorKind.REGISTRY, level)
+        :raises SubjectNotFound: the subject maps to no table, or the table does not exist (a new table).
+        :raises ConfigError: the table name or template is wrong.
+        """
+        full_name = self.table_name(check)
         if full_name is None:
-            return Verdict.new_subject(level, note=f"subject {check.subject} is not mapped to a table "
-                                                   f"(add it to tables: of registry {self.id!r})")
-        try:
-            info = self.fetch(full_name)
-        except SubjectNotFound as exc:
-            return Verdict.new_subject(level, note=exc.message)
-        try:
-            table = table_from_info(info)
-        except UnsupportedType as exc:
-            column = f"column `{exc.where}` of " if exc.where else ""
-            return Verdict.failed(
-                f"registry {self.id!r}: {column}table {full_name} has type `{exc.type_text}`, which the table "
-                "model does not know; this table cannot be checked (exclude the subject from this registry, "
-                "or report the type)", ErrorKind.REGISTRY, level)
-        if not table.name or table.name.count(".") != 2:
-            table = TableSchema(full_name, table.columns, table.data_format, table.properties)
-        return self._judge(check, table, level)
-
-    def _judge(self, check: Check, table: TableSchema, level: Any) -> Verdict:
-        source = check.source
-        parsed = check.parsed
-        try:
-            local = local_table(parsed)
-        except LocalMappingError as exc:
-            hit = parsed.locate(exc.at) if hasattr(parsed, "locate") else None
-            where = f"{source.relpath}:{hit[0]}" if hit else source.relpath
-            return Verdict.failed(f"{where}: cannot be written into table {table.name}: {exc.message}",
-                                  ErrorKind.SCHEMA, level)
-        except (TypeError, KeyError):
-            return Verdict.failed(f"{source.relpath}: {source.format} schemas cannot be compared with a table "
-                                  f"(registry {self.id!r} accepts Avro, JSON Schema, Protobuf and Iceberg files)",
-                                  ErrorKind.SCHEMA, level)
-        except SchemafedError as exc:
-            return Verdict.failed(str(exc), ErrorKind.SCHEMA, level)
-        judged = judge_table(table, local)
-        return Verdict.judged(judged.findings, level or self.default_level, (table.name,), notes=judged.notes)
+            raise SubjectNotFound(f"subject {check.subject} is not mapped to a table "
+                                  f"(add it to tables: of registry {self.id!r})")
+        info = self.fetch(full_name)
+        return History((HistoryVersion(full_name, table_info_text(info, full_name), format="table"),))
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -330,3 +292,12 @@ class UnityCatalogBackend(Backend):
     def describe(self) -> str:
         """``unity_catalog <id> (<url>)``."""
         return f"{self.type_name} {self.id} ({safe_url(self.url)})"
+
+
+def table_info_text(info: Mapping[str, Any], full_name: str) -> str:
+    """A fetched ``TableInfo`` as registered-version text, its full name made certain."""
+    data = dict(info)
+    name = data.get("full_name")
+    if not isinstance(name, str) or name.count(".") != 2:
+        data["full_name"] = full_name
+    return json.dumps(data, separators=(",", ":"))

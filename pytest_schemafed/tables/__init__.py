@@ -43,7 +43,7 @@ def local_table(parsed: Any) -> TableSchema:
         from .from_avro import avro_to_table
 
         return avro_to_table(parsed)
-    from ..formats.iceberg import IcebergSchema
+    from .iceberg import IcebergSchema
 
     if isinstance(parsed, IcebergSchema):
         return parsed.table

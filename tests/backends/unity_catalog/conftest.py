@@ -83,16 +83,15 @@ def make_check(text: str, subject: str = "orders-value", *, fmt: str = "avro",
 
 
 def evaluate(backend: UnityCatalogBackend, check: Check) -> Verdict:
-    """``backend.evaluate`` with the gate's local judge (which it must not need)."""
-    return backend.evaluate(check, local_judge(default_registry()))
-
-
-def run(backend: UnityCatalogBackend, check: Check) -> Verdict:
-    """:func:`evaluate`, with a backend error turned into a failed verdict as the gate does."""
+    """``backend.evaluate`` with the gate's local judge (the backend fetches; the judge judges),
+    a backend error turned into a failed verdict as the gate does."""
     try:
-        return evaluate(backend, check)
+        return backend.evaluate(check, local_judge(default_registry()))
     except SchemafedError as exc:
         return Verdict.failed(str(exc), ErrorKind.REGISTRY)
+
+
+run = evaluate
 
 
 def table(*columns: dict[str, Any], fmt: str = "DELTA", properties: dict[str, str] | None = None,

@@ -9,10 +9,10 @@ import pytest
 
 from pytest_schemafed.engine import check_compatibility
 from pytest_schemafed.errors import SchemaParseError
-from pytest_schemafed.formats.iceberg import IcebergFormat, parse_iceberg
 from pytest_schemafed.model import Outcome
 from pytest_schemafed.registry import default_registry
 from pytest_schemafed.tables import judge_table, local_table
+from pytest_schemafed.tables.iceberg import IcebergFormat, parse_iceberg
 
 from .conftest import column, table
 

@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 
 from pytest_schemafed.backends.unity_catalog import UnityCatalogBackend
+from pytest_schemafed.gate import local_judge
 from pytest_schemafed.model import Outcome
+from pytest_schemafed.registry import default_registry
 from pytest_schemafed.secrets import Secret
 from tests.servers.uc_server import UCTestServer
 
@@ -129,7 +131,7 @@ def test_invalid_token__one_clear_line_without_the_token(make_backend: Make) -> 
         server.add_table("main.sales.orders", ORDERS)
         backend = make_backend(server.url, token=wrong, tables={"orders-value": "main.sales.orders"})
         with pytest.raises(Exception) as info:
-            evaluate(backend, make_check(GOOD))
+            backend.evaluate(make_check(GOOD), local_judge(default_registry()))
     message = str(info.value)
     assert "auth.token" in message and "\n" not in message and wrong not in message
 
@@ -202,7 +204,7 @@ def test_oauth_m2m__wrong_secret_one_clear_line(make_backend: Make) -> None:
         backend = make_backend(server.url, token=None, auth={"client_id": "sp-123", "client_secret": Secret(wrong)},
                                tables={"orders-value": "main.sales.orders"})
         with pytest.raises(Exception) as info:
-            evaluate(backend, make_check(GOOD))
+            backend.evaluate(make_check(GOOD), local_judge(default_registry()))
     assert "client_secret" in str(info.value) and wrong not in str(info.value)
 
 

@@ -24,12 +24,12 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ..errors import SchemaParseError
+from ..formats.base import Format, ParsedSchema, Rule, Side
+from ..formats.jsonpos import JsonPositions
 from ..model import Finding
-from ..tables.compare import judge_table
-from ..tables.model import Column, TableSchema, TType, primitive
-from ..tables.rules import RULES
-from .base import Format, ParsedSchema, Rule, Side
-from .jsonpos import JsonPositions
+from .compare import judge_table
+from .model import Column, TableSchema, TType, primitive
+from .rules import RULES
 
 __all__ = ["IcebergFormat", "IcebergSchema", "parse_iceberg"]
 
