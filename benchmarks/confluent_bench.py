@@ -31,7 +31,7 @@ def _timed(url: str, subjects: int, max_in_flight: int) -> tuple[float, dict[str
     from pytest_schemafed.backends.base import BackendSpec
     from pytest_schemafed.config import Settings
     from pytest_schemafed.gate import Gate
-    from pytest_schemafed.model import Check, SchemaSource
+    from pytest_schemafed.model import Check, SchemaContent, SchemaSource
     from pytest_schemafed.registry import default_registry
 
     registry = default_registry()
@@ -41,8 +41,8 @@ def _timed(url: str, subjects: int, max_in_flight: int) -> tuple[float, dict[str
     checks = []
     for i in range(subjects):
         text = BREAKING if i % 3 == 0 else COMPATIBLE
-        source = SchemaSource(path=ROOT / f"s{i}.avsc", relpath=f"s{i}.avsc", format="avro", text=text,
-                              subject=f"s{i}-value", parsed=fmt.parse(text))
+        source = SchemaSource(path=ROOT / f"s{i}.avsc", relpath=f"s{i}.avsc", format="avro", subject=f"s{i}-value")
+        gate._contents[source.relpath] = SchemaContent(text, fmt.parse(text))  # the files exist only here
         checks.append(Check(source=source, backend_id="sr", subject=f"s{i}-value"))
     start = time.perf_counter()
     gate.evaluate(checks)
