@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import os
 import threading
+import traceback
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -140,6 +141,8 @@ class Gate:
         self.backend_errors: dict[str, str] = {}
         self._contents: dict[str, SchemaContent] = {}
         self.matched_patterns: set[str] = set()  # the schemas: globs that selected a file
+        #: tracebacks of internal errors (bugs), by registry id or ``registry::relpath``: shown with -v
+        self.tracebacks: dict[str, str] = {}
         self.verdicts: dict[tuple[str, str], Verdict] = {}
         if workers is None:
             workers = os.cpu_count() or 1
@@ -158,6 +161,10 @@ class Gate:
             raise
         except SchemafedError as exc:
             self.backend_errors[spec.id] = str(exc)
+        except Exception as exc:  # a bug of ours or of a library: that registry's items fail, the run goes on
+            self.backend_errors[spec.id] = scrub(
+                f"internal error opening registry {spec.id!r} ({type(exc).__name__}: {exc}); please report it")
+            self.tracebacks[spec.id] = scrub(traceback.format_exc())
 
     # ------------------------------------------------------------------ plan
     def source_for(self, path: Path) -> SchemaSource | None:
@@ -342,6 +349,7 @@ class Gate:
         except SchemafedError as exc:
             return self._error_verdict(check, exc)
         except Exception as exc:  # a bug of ours or of a backend library: say so, keep going
+            self.tracebacks[check.backend_id + "::" + check.source.relpath] = scrub(traceback.format_exc())
             return Verdict.failed(
                 scrub(f"internal error in backend {check.backend_id!r} ({type(exc).__name__}: {exc}); "
                       "please report it"),

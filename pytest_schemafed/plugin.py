@@ -369,7 +369,12 @@ class SchemaItem(pytest.Item):
         if verdict.outcome is Outcome.SKIPPED:
             pytest.skip(f"{self.check.backend_id} unavailable (on_unavailable: skip): {verdict.error}")
         if verdict.failing:
-            raise SchemaIncompatible(render_failure(self.check, verdict, self._describe_backend()))
+            text = render_failure(self.check, verdict, self._describe_backend())
+            trace = gate.tracebacks.get(f"{self.check.backend_id}::{self.check.source.relpath}") or \
+                gate.tracebacks.get(self.check.backend_id)
+            if trace and (self.config.option.verbose > 0 or self.config.option.tbstyle == "long"):
+                text += "\n" + trace  # an internal error: the traceback only when asked for
+            raise SchemaIncompatible(text)
 
     def _record(self, verdict: Verdict) -> None:
         check = self.check
