@@ -11,8 +11,8 @@ from __future__ import annotations
 import gc
 import os
 import threading
-import traceback
 import time
+import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
