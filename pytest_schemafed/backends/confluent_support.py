@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -14,6 +13,7 @@ import httpx
 from ..errors import BackendError
 from ..model import Level, RemoteVerdict
 from ..secrets import scrub
+from .answers import shown
 
 __all__ = [
     "Once", "SubjectConfig", "error_detail", "is_bare_not_found", "metadata_properties", "parse_config",
@@ -141,16 +141,6 @@ class SubjectConfig:
             if self.group in source:
                 return source[self.group]
         return None
-
-
-def shown(body: Any, limit: int = 120) -> str:
-    """An answer as a user may see it: JSON, masked, cut short."""
-    try:
-        text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
-    except (TypeError, ValueError):
-        text = repr(body)
-    text = scrub(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def parse_config(body: Any) -> SubjectConfig:

@@ -43,6 +43,7 @@ from ..errors import (
 )
 from ..model import Check, History, HistoryVersion
 from ..secrets import scrub
+from .answers import shown
 from .base import Backend, BackendSpec, Option, RunContext
 from .http import CONNECTION_OPTIONS, AuthSettings, HttpClient, HttpSettings, safe_url, settings_from_options
 
@@ -219,14 +220,31 @@ class UnityCatalogBackend(Backend):
                     raise SubjectNotFound(f"schema {catalog}.{schema} does not exist ({code or message}); "
                                           "check the table names in tables:")
             body = self._json(response, f"{API}/tables")
-            for info in body.get("tables") or ():
-                if isinstance(info, Mapping) and info.get("name"):
-                    tables[f"{catalog}.{schema}.{str(info['name']).lower()}"] = info
-            token = body.get("next_page_token") or None
-            if not token or token in seen:
+            listed = body.get("tables")
+            if listed is None:
+                listed = []  # an empty page: Databricks leaves the key out
+            if not isinstance(listed, list) or not all(
+                    isinstance(i, Mapping) and isinstance(i.get("name"), str) and i["name"] for i in listed):
+                raise self._shape(response, f"expected tables to be a list of tables with a name, got "
+                                            f"{shown(listed)}")
+            for info in listed:
+                tables[f"{catalog}.{schema}.{str(info['name']).lower()}"] = info
+            token = body.get("next_page_token")
+            if token is not None and not isinstance(token, str):
+                raise self._shape(response, f"expected next_page_token to be a string, got {shown(token)}")
+            if not token:
                 return tables
+            if token in seen:
+                raise self._shape(response, f"next_page_token {shown(token)} was given before: the listing "
+                                            "would never end")
             seen.add(token)
-        return tables
+        raise BackendProtocolError(f"the listing of {catalog}.{schema} went on for more than {_MAX_PAGES} pages",
+                                   backend_id=self.id)
+
+    def _shape(self, response: httpx.Response, problem: str) -> BackendProtocolError:
+        """An answer that is not the documented shape: one line naming the request and what came back."""
+        return BackendProtocolError(f"unexpected answer to GET {safe_url(response.request.url)}: {problem}",
+                                    backend_id=self.id)
 
     def _json(self, response: httpx.Response, path: str) -> dict[str, Any]:
         shown = safe_url(response.request.url)

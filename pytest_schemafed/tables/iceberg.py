@@ -70,7 +70,13 @@ class _Invalid(Exception):
         self.pointer = pointer
 
 
-def _type(value: Any, pointer: str) -> TType:
+#: nesting limit of struct, list and map types; a deeper schema is a parse error
+MAX_DEPTH = 64
+
+
+def _type(value: Any, pointer: str, depth: int = 0) -> TType:
+    if depth > MAX_DEPTH:
+        raise _Invalid(f"types are nested more than {MAX_DEPTH} deep", pointer)
     if isinstance(value, str):
         text = value.strip()
         if text in _PRIMITIVES:
@@ -89,23 +95,23 @@ def _type(value: Any, pointer: str) -> TType:
         raise _Invalid(f"a type must be a name or an object, not {json.dumps(value)[:40]}", pointer)
     kind = value.get("type")
     if kind == "struct":
-        return TType("struct", fields=_fields(value.get("fields"), pointer + "/fields"))
+        return TType("struct", fields=_fields(value.get("fields"), pointer + "/fields", depth + 1))
     if kind == "list":
         if "element" not in value:
             raise _Invalid('a list needs "element"', pointer)
-        return TType("array", element=_type(value["element"], pointer + "/element"),
+        return TType("array", element=_type(value["element"], pointer + "/element", depth + 1),
                      element_nullable=not bool(value.get("element-required", False)),
                      element_at=pointer + "/element")
     if kind == "map":
         if "key" not in value or "value" not in value:
             raise _Invalid('a map needs "key" and "value"', pointer)
-        return TType("map", key=_type(value["key"], pointer + "/key"),
-                     value=_type(value["value"], pointer + "/value"),
+        return TType("map", key=_type(value["key"], pointer + "/key", depth + 1),
+                     value=_type(value["value"], pointer + "/value", depth + 1),
                      value_nullable=not bool(value.get("value-required", False)), value_at=pointer + "/value")
     raise _Invalid(f'unknown nested type {json.dumps(kind)} (expected "struct", "list" or "map")', pointer + "/type")
 
 
-def _fields(raw: Any, pointer: str) -> tuple[Column, ...]:
+def _fields(raw: Any, pointer: str, depth: int = 0) -> tuple[Column, ...]:
     if not isinstance(raw, list):
         raise _Invalid('a struct needs a "fields" list', pointer)
     columns: list[Column] = []
@@ -124,7 +130,7 @@ def _fields(raw: Any, pointer: str) -> tuple[Column, ...]:
         seen.add(name.lower())
         if "type" not in item:
             raise _Invalid(f'field `{name}` needs a "type"', at)
-        ftype = _type(item["type"], at + "/type")
+        ftype = _type(item["type"], at + "/type", depth)
         native = item["type"] if isinstance(item["type"], str) else str(item["type"].get("type"))
         columns.append(Column(name, ftype, not bool(item.get("required", False)), field_id=fid, at=at,
                               native=str(native)))
@@ -138,6 +144,8 @@ def parse_iceberg(text: str, *, path: str | None = None) -> IcebergSchema:
     """
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise SchemaParseError("the JSON is nested too deeply to read", path=path) from None
     except ValueError as exc:
         line = getattr(exc, "lineno", None)
         raise SchemaParseError(f"not valid JSON ({getattr(exc, 'msg', exc)})", path=path, line=line) from None

@@ -62,12 +62,16 @@ class TableFormat(Format):
         """
         try:
             info = json.loads(text)
+        except RecursionError:
+            raise SchemaParseError("the table's JSON is nested too deeply to read", path=path) from None
         except ValueError as exc:
             raise SchemaParseError(f"not JSON ({exc})", path=path) from None
         if not isinstance(info, dict):
             raise SchemaParseError("expected a TableInfo object", path=path)
         try:
             table = table_from_info(info)
+        except RecursionError:
+            raise SchemaParseError("the table's column types are nested too deeply to read", path=path) from None
         except UnsupportedType as exc:
             column = f"column `{exc.where}` of " if exc.where else ""
             raise SchemaParseError(

@@ -232,9 +232,12 @@ def table_from_info(info: Mapping[str, Any]) -> TableSchema:
     name = info.get("full_name") or ".".join(
         str(info.get(k) or "") for k in ("catalog_name", "schema_name", "name")
     )
-    columns = info.get("columns") or []
+    columns = info.get("columns")
+    if not isinstance(columns, list) or not all(
+            isinstance(c, Mapping) and isinstance(c.get("name"), str) and c["name"] for c in columns):
+        raise UnsupportedType(f"columns that are not a list of named columns ({str(columns)[:60]})")
     ordered = sorted(
-        (c for c in columns if isinstance(c, Mapping)),
+        columns,
         key=lambda c: c["position"] if isinstance(c.get("position"), int) else 0,
     )
     properties = info.get("properties") or {}

@@ -18,14 +18,17 @@ from pytest_schemafed.errors import SchemaParseError
 from pytest_schemafed.formats.avro import AvroFormat
 from pytest_schemafed.formats.base import Format, ParsedSchema
 from pytest_schemafed.formats.jsonschema import JsonSchemaFormat
+from pytest_schemafed.tables.iceberg import IcebergFormat
 from pytest_schemafed.formats.protobuf import ProtobufFormat
 
 from . import seeds
 
 __all__ = ["FORMATS", "SEEDS", "check", "mutate"]
 
-FORMATS: dict[str, Format] = {"avro": AvroFormat(), "json": JsonSchemaFormat(), "protobuf": ProtobufFormat()}
-SEEDS: dict[str, list[str]] = {"avro": seeds.AVRO, "json": seeds.JSON_SCHEMA, "protobuf": seeds.PROTOBUF}
+FORMATS: dict[str, Format] = {"avro": AvroFormat(), "json": JsonSchemaFormat(), "protobuf": ProtobufFormat(),
+                              "iceberg": IcebergFormat()}
+SEEDS: dict[str, list[str]] = {"avro": seeds.AVRO, "json": seeds.JSON_SCHEMA, "protobuf": seeds.PROTOBUF,
+                               "iceberg": seeds.ICEBERG}
 
 _CHARS = '{}[]",:;=<>()-+.0123456789 \n\t\\/*aeznulltruefalse\x00\u00e9\U0001f600'
 _JSON_VALUES: list[Any] = [
@@ -147,6 +150,11 @@ def _deep(fmt: str, rng: random.Random) -> str:
                 body = f'{{"type":"record","name":"R{i}","fields":[{{"name":"f","type":{body}}}]}}'
             return body
         return '{"type":"record","name":"R","fields":[{"name":"f","type":"int","default":' + "[" * n + "]" * n + "}]}"
+    if fmt == "iceberg":
+        body = '"long"'
+        for i in range(n):
+            body = f'{{"type":"struct","fields":[{{"id":{i + 1},"name":"f","required":false,"type":{body}}}]}}'
+        return '{"type":"struct","schema-id":0,"fields":[{"id":0,"name":"r","required":true,"type":' + body + "}]}"
     if fmt == "json":
         kind = rng.randrange(3)
         if kind == 0:

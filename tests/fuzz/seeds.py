@@ -80,3 +80,15 @@ message Legacy {
 enum Mode { option allow_alias = true; A = 0; B = 1; C = 1; }
 """,
 ]
+
+ICEBERG = [
+    '{"type": "struct", "schema-id": 0, "fields": [{"id": 1, "name": "id", "required": true, "type": "long"}]}',
+    '{"type": "struct", "schema-id": 1, "fields": ['
+    '{"id": 1, "name": "id", "required": true, "type": "long"},'
+    '{"id": 2, "name": "tags", "required": false, "type": {"type": "list", "element-id": 3, "element": "string",'
+    ' "element-required": false}},'
+    '{"id": 4, "name": "attrs", "required": false, "type": {"type": "map", "key-id": 5, "key": "string",'
+    ' "value-id": 6, "value": "decimal(10, 2)", "value-required": false}},'
+    '{"id": 7, "name": "where", "required": false, "type": {"type": "struct", "fields": ['
+    '{"id": 8, "name": "lat", "required": true, "type": "double"}]}}]}',
+]
