@@ -18,8 +18,8 @@ from pytest_schemafed.errors import SchemaParseError
 from pytest_schemafed.formats.avro import AvroFormat
 from pytest_schemafed.formats.base import Format, ParsedSchema
 from pytest_schemafed.formats.jsonschema import JsonSchemaFormat
-from pytest_schemafed.tables.iceberg import IcebergFormat
 from pytest_schemafed.formats.protobuf import ProtobufFormat
+from pytest_schemafed.tables.iceberg import IcebergFormat
 
 from . import seeds
 
