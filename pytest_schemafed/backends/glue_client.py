@@ -9,12 +9,13 @@ names the registry and says what to fix; credentials never appear in it.
 from __future__ import annotations
 
 import difflib
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import BackendAuthError, BackendError, BackendProtocolError, BackendUnavailable
+from ..errors import BackendAuthError, BackendError, BackendProtocolError, BackendUnavailable, ConfigError
 from ..secrets import Secret, register_secret, scrub
 
 __all__ = [
@@ -113,6 +114,17 @@ class GlueSettings:
             connect_timeout=float(options.get("connect_timeout", 10.0)),
             read_timeout=float(options.get("read_timeout", 30.0)),
         )
+
+    def __post_init__(self) -> None:
+        key = f"registries[{self.backend_id}]"
+        if not 1 <= self.max_attempts <= 11:
+            raise ConfigError(f"expected max_attempts from 1 to 11 (retries 0 to 10), got {self.max_attempts}",
+                              key=f"{key}.max_attempts")
+        for name in ("connect_timeout", "read_timeout"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and 0 < value <= 3600):
+                raise ConfigError(f"expected a number of seconds above 0 and at most 3600, got {value}",
+                                  key=f"{key}.{name}")
 
     def where(self, region: str | None = None) -> str:
         """``Glue registry 'events' (region eu-west-1)``, for messages."""

@@ -177,3 +177,15 @@ def test_options__validated_by_the_config_with_external_id_masked() -> None:
     assert isinstance(values["external_id"], Secret) and "abcd1234" not in repr(values)
     with pytest.raises(ConfigError, match=r"registries\[0\]\.registry"):
         validate_options({"registry": "events"}, GlueBackend.options, source="schemafed.yaml", key="registries[0]")
+
+
+@pytest.mark.parametrize(("option", "value"), [("max_attempts", 0), ("max_attempts", 10**20),
+                                               ("connect_timeout", -1.0), ("connect_timeout", float("nan")),
+                                               ("read_timeout", float("inf")), ("read_timeout", 0.0)])
+def test_settings__bounded_retries_and_finite_timeouts(option: str, value: float) -> None:
+    """Issue 14 for Glue too: botocore's attempts and timeouts are bounded and finite, one line naming the key."""
+    from pytest_schemafed.backends.glue_client import GlueSettings
+    from pytest_schemafed.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=f"registries\\[glue-eu\\].{option}"):
+        GlueSettings.from_options("glue-eu", {"registry_name": "events", option: value})
