@@ -173,6 +173,11 @@ PYTEST_MODES = {
     "captured logs INFO, -rA, junit system-out": [
         "-rA", "--showlocals", "--log-level=INFO", "--junitxml=junit2.xml", "-o", "junit_logging=system-out",
         "--schemafed-report", "json=report2.json"],
+    # the workers' reports cross to the controller: masked in the worker, before they travel
+    "pytest-xdist -n 2, junit all, every report": [
+        "-n", "2", "-v", "-rA", "--showlocals", "--tb=long", "--log-level=DEBUG", "--junitxml=junit3.xml",
+        "-o", "junit_logging=all", "--schemafed-report", "json=report3.json",
+        "--schemafed-report", "sarif=report3.sarif", "--schemafed-report", "summary=summary3.md"],
 }
 COMMANDS = {
     "schemafed registries": ["registries"],
