@@ -22,10 +22,10 @@ HOOKS = REPO_ROOT / ".pre-commit-hooks.yaml"
 
 
 def test_hooks_file__schemafed_hook_is_offline_and_passes_files() -> None:
-    """The hook `schemafed` runs `schemafed check --offline` on the schema files pre-commit passes."""
+    """The hook `schemafed` runs `schemafed check --offline --compact` on the schema files pre-commit passes."""
     hooks = {h["id"]: h for h in yaml.safe_load(HOOKS.read_text())}
     hook = hooks["schemafed"]
-    assert hook["entry"] == "schemafed check --offline"
+    assert hook["entry"] == "schemafed check --offline --compact"
     assert hook["language"] == "python" and hook.get("pass_filenames", True)
     assert all(re.search(hook["files"], name) for name in ("a.avsc", "p.proto", "s.schema.json"))
 
