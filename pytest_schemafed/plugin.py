@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _pytest._code.code import ReprExceptionInfo, ReprFileLocation, ReprTracebackNative
 
 from . import hookspecs, masking
 from .config import CONFIG_NAMES, Settings, load_settings
@@ -25,7 +26,7 @@ from .model import Check, CheckResult, Level, Outcome, SchemaSource, Verdict
 from .registry import ENTRY_POINT_GROUP, Registry, fill_registry
 from .report import teardown_index
 from .report.collect import RESULT_PROPERTY
-from .report.terminal import render_failure, render_summary
+from .report.terminal import headline, render_failure, render_summary
 
 __all__ = ["SchemaFile", "SchemaItem", "SchemafedPlugin"]
 
@@ -249,8 +250,11 @@ class SchemafedPlugin:
             return [item]
         return items[start:]
 
+    @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        """Count outcomes per backend for the summary (works on the xdist controller too)."""
+        """Count outcomes per backend for the summary (works on the xdist controller too); name
+        the JUnit testcase (before junitxml records the report: hence ``tryfirst``)."""
+        _name_junit_case(self.config, report)
         if not (report.when == "call" or (report.when == "setup" and report.outcome != "passed")):
             return
         props = dict(report.user_properties)
@@ -314,6 +318,23 @@ class SchemafedPlugin:
             self._gate.close()
 
 
+def _name_junit_case(config: pytest.Config, report: pytest.TestReport) -> None:
+    """``--junitxml``: a schema item's testcase is named ``path::registry``, not just ``registry``.
+
+    junitxml names a testcase by the last part of the node id (``git``) and puts the
+    path, dotted, in ``classname``; an attribute set on the testcase's reporter before it
+    records the report wins over both (as ``record_xml_attribute`` does). The
+    ``classname`` is left as pytest makes it.
+    """
+    from _pytest import junitxml
+
+    key = getattr(junitxml, "xml_key", None)
+    xml = config.stash.get(key, None) if key is not None else None
+    if xml is None or not any(name == RESULT_PROPERTY for name, _ in report.user_properties):
+        return
+    xml.node_reporter(report).add_attribute("name", report.nodeid)
+
+
 def _plugin(config: pytest.Config) -> SchemafedPlugin:
     plugin = config.pluginmanager.get_plugin(PLUGIN_NAME)
     assert isinstance(plugin, SchemafedPlugin)
@@ -337,9 +358,22 @@ class SchemaFile(pytest.File):
 class SchemaIncompatible(Exception):
     """Raised by a schema item whose verdict is not compatible (rendered by repr_failure)."""
 
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self.text = text
+    def __init__(self, result: CheckResult, trace: str | None = None) -> None:
+        super().__init__(headline(result))
+        self.result = result
+        self.trace = trace
+
+
+def failure_repr(text: str, crash: str, path: str, line: int) -> ReprExceptionInfo:
+    """A failure in pytest's own form: ``text`` is the report, ``crash`` the one line pytest's
+    short summary (``FAILED id - crash``), ``--tb=line`` and JUnit's ``message`` show.
+
+    A plain string would make pytest cut its first line to the terminal's width there; this
+    form also crosses pytest-xdist as it is (reports serialise ``reprcrash`` and a native
+    traceback).
+    """
+    return ReprExceptionInfo(reprtraceback=ReprTracebackNative([text + "\n"]),
+                             reprcrash=ReprFileLocation(path, line, crash))
 
 
 class SchemaItem(pytest.Item):
@@ -361,22 +395,25 @@ class SchemaItem(pytest.Item):
         if not gate.planned(self.check):
             plugin.evaluate_pending(self)
         verdict = gate.verdict(self.check)
-        self._record(verdict)
+        result = self._record(verdict)
         if verdict.outcome is Outcome.NEW:
             note = f" ({verdict.notes[0]})" if verdict.notes else ""
-            pytest.skip(f"new subject {self.check.subject!r} on {self.check.backend_id}: "
-                        f"nothing to be compatible with{note}")
+            self._skip(f"new subject {self.check.subject!r} on {self.check.backend_id}: "
+                       f"nothing to be compatible with{note}")
         if verdict.outcome is Outcome.SKIPPED:
-            pytest.skip(f"{self.check.backend_id} unavailable (on_unavailable: skip): {verdict.error}")
+            self._skip(f"{self.check.backend_id} unavailable (on_unavailable: skip): {verdict.error}")
         if verdict.failing:
-            text = render_failure(self.check, verdict, self._describe_backend())
             trace = gate.tracebacks.get(f"{self.check.backend_id}::{self.check.source.relpath}") or \
                 gate.tracebacks.get(self.check.backend_id)
-            if trace and (self.config.option.verbose > 0 or self.config.option.tbstyle == "long"):
-                text += "\n" + trace  # an internal error: the traceback only when asked for
-            raise SchemaIncompatible(text)
+            verbose = self.config.option.verbose > 0 or self.config.option.tbstyle == "long"
+            raise SchemaIncompatible(result, trace if verbose else None)  # an internal error's traceback if asked
 
-    def _record(self, verdict: Verdict) -> None:
+    def _skip(self, reason: str) -> None:
+        """Skip, reported at the schema file (``SKIPPED [1] schemas/x.avsc:1: reason``), as pytest
+        reports a skip mark: not at the line of this module that raised it."""
+        raise pytest.skip.Exception(reason, _use_item_location=True)
+
+    def _record(self, verdict: Verdict) -> CheckResult:
         check = self.check
         result = CheckResult(self.nodeid, check.source.relpath, check.source.format, check.backend_id,
                              check.subject, self._describe_backend(), verdict)
@@ -390,17 +427,24 @@ class SchemaItem(pytest.Item):
             ("rules", ",".join(result.rules)),
             ("warnings", str(len(verdict.warnings))),
         ))
+        return result
 
     def _describe_backend(self) -> str:
         backend = self.plugin.gate.backends.get(self.check.backend_id)
         return backend.describe() if backend else self.check.backend_id
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        """The verdict's report, not a Python traceback."""
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
+                     ) -> str | ReprExceptionInfo:
+        """The verdict's report (:func:`render_failure`), not a Python traceback."""
+        relpath = self.check.source.relpath
         if isinstance(excinfo.value, SchemaIncompatible):
-            return excinfo.value.text
+            result = excinfo.value.result
+            line = result.verdict.error_line or next((f.line for f in result.verdict.findings if f.line), None)
+            text = render_failure(result) + (f"\n{excinfo.value.trace}" if excinfo.value.trace else "")
+            return failure_repr(text, headline(result), relpath, line or 1)
         if isinstance(excinfo.value, SchemafedError):
-            return f"{self.check.source.relpath}: {excinfo.value}"
+            text = f"{relpath}: error: {excinfo.value}"
+            return failure_repr(text, text, relpath, 1)
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int | None, str]:

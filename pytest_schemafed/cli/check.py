@@ -17,13 +17,15 @@ from ..engine import check_compatibility
 from ..errors import ConfigError, SchemaParseError
 from ..formats.base import Format
 from ..gate import Gate
-from ..model import ErrorKind, HistoryVersion, Level
+from ..model import CheckResult, ErrorKind, HistoryVersion, Level
 from ..registry import Registry
 from ..report.collect import ResultCollector
+from ..report.terminal import render_failure, render_total
 from .guess import guess_format
 from .output import INCOMPATIBLE, OK, UNREACHABLE, USAGE, emit_json, fail
 
-__all__ = ["add_check_arguments", "add_compare_arguments", "infer_format", "run_check", "run_compare"]
+__all__ = ["CollectErrors", "add_check_arguments", "add_compare_arguments", "infer_format", "print_compact",
+           "run_check", "run_compare"]
 
 
 def add_check_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,6 +41,9 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
                         help="ignore the configured registries: compare with the committed version (git HEAD)")
     parser.add_argument("--online", action="store_true",
                         help="use the configured registries even with --offline (pre-commit: args: [--online])")
+    parser.add_argument("--compact", action="store_true",
+                        help="print only the findings of the failing files and a one-line total, not pytest's "
+                             "report (the pre-commit hook's form)")
 
 
 def add_compare_arguments(parser: argparse.ArgumentParser) -> None:
@@ -142,16 +147,47 @@ def run_check(args: argparse.Namespace, extra: Sequence[str], registry: Registry
         if args.json:
             options.append(f"--schemafed-report=json={report}")
         collector = ResultCollector()
+        errors = CollectErrors()
+        plugins: list[object] = [collector]
+        compact = args.compact and not args.json
+        if compact:  # no terminal reporter: this command prints the findings itself
+            options.extend(["-p", "no:terminal"])
+            plugins.append(errors)
         if args.json:  # pytest's own output goes to stderr: stdout holds the document only
             with contextlib.redirect_stdout(sys.stderr):
-                code = int(pytest.main([*options, *extra, *paths], plugins=[collector]))
+                code = int(pytest.main([*options, *extra, *paths], plugins=plugins))
         else:
-            code = int(pytest.main([*options, *extra, *paths], plugins=[collector]))
+            code = int(pytest.main([*options, *extra, *paths], plugins=plugins))
+        if compact:
+            print_compact(collector.sorted_results(), errors.lines)
         result = _exit_code(code, collector, quiet=args.json)
         if args.json:
             document = json.loads(report.read_text(encoding="utf-8")) if report.is_file() else {"items": []}
             emit_json({**document, "exit_code": result})
     return result
+
+
+class CollectErrors:
+    """A pytest plugin object that keeps one line per file that could not be collected."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def pytest_collectreport(self, report: Any) -> None:
+        """Keep a failed collection (without pytest's terminal reporter nobody else prints it)."""
+        if report.failed:
+            text = str(report.longrepr).strip().splitlines()
+            self.lines.append(f"{report.nodeid or '.'}: error: {text[-1] if text else 'could not be collected'}")
+
+
+def print_compact(results: Sequence[CheckResult], errors: Sequence[str] = ()) -> None:
+    """``--compact``: each failing item's findings (:func:`render_failure`), then the total."""
+    for line in errors:
+        print(line)
+    for result in results:
+        if result.outcome in ("incompatible", "error"):
+            print(render_failure(result))
+    print(render_total(results))
 
 
 def _exit_code(pytest_code: int, collector: ResultCollector, *, quiet: bool = False) -> int:

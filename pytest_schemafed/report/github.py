@@ -1,6 +1,7 @@
 """GitHub Actions output: ``::error`` workflow commands and the Markdown job summary.
 
-Annotations point at the schema file line of each finding (paths relative to the
+Annotations point at the schema file line of each finding (a change found against several
+versions is one annotation and one row, naming the versions: :mod:`.grouping`) (paths relative to the
 repository: ``prefix`` is the rootdir's place in ``$GITHUB_WORKSPACE``). Values are
 escaped the way the runner expects: ``%``, ``\\r``, ``\\n`` in the message, and also
 ``:`` and ``,`` in the properties.
@@ -11,7 +12,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from ..model import CheckResult, Finding
+from ..model import CheckResult
+from .grouping import FindingGroup, group_findings, versions_phrase
 
 __all__ = ["ANNOTATIONS_PER_STEP", "annotation_lines", "annotation_overflow", "escape_data", "escape_property",
            "overflow_sentence", "step_summary"]
@@ -67,12 +69,13 @@ def _candidates(results: Sequence[CheckResult], prefix: str) -> list[tuple[tuple
             continue
         if result.outcome not in ("incompatible", "compatible"):
             continue
-        for nth, finding in enumerate(verdict.findings):
+        for nth, group in enumerate(group_findings(verdict.findings)):
+            finding = group.finding
             if finding.breaking and result.outcome != "incompatible":
                 continue
             kind = "error" if finding.breaking else "warning"
             out.append(((nth, 0, order), kind, _command(
-                kind, _sentence(result, finding), file=path, line=finding.line, col=finding.column,
+                kind, _sentence(result, group), file=path, line=finding.line, col=finding.column,
                 endLine=finding.end_line,
                 endColumn=finding.end_column if finding.end_line == finding.line else None,
                 title=f"{finding.rule} ({result.registry})")))
@@ -115,8 +118,9 @@ def overflow_sentence(errors: int, warnings: int, limit: int = ANNOTATIONS_PER_S
             f"{limit} of each per step); every finding is listed in the job summary")
 
 
-def _sentence(result: CheckResult, finding: Finding) -> str:
-    against = f"version {finding.version}" if finding.version else "the registered version"
+def _sentence(result: CheckResult, group: FindingGroup) -> str:
+    finding = group.finding
+    against = versions_phrase(group.versions) if group.versions else "the registered version"
     level = result.verdict.level.value if result.verdict.level else "its level"
     lines = [finding.message, f"subject {result.subject} on {result.registry}: {level}, "
                               f"{finding.direction} against {against}"]
@@ -182,7 +186,8 @@ def step_summary(results: Sequence[CheckResult], *, annotated: bool = True) -> s
             "| line | rule | path | version | finding |",
             "| ---: | --- | --- | --- | --- |",
         ])
-        for finding in verdict.findings:
+        for group in group_findings(verdict.findings):
+            finding = group.finding
             line = finding.line
             where = f"{line}:{finding.column}" if line and finding.column else (str(line) if line else "")
             message = _cell(finding.message)
@@ -190,7 +195,7 @@ def step_summary(results: Sequence[CheckResult], *, annotated: bool = True) -> s
                 message = "warning: " + message
             if finding.hint:
                 message += f" <br>hint: {_cell(finding.hint)}"
-            version = f"{_cell(finding.version or '')} {finding.direction}".strip()
+            version = f"{_cell(', '.join(group.versions))} {finding.direction}".strip()
             out.append(f"| {where} | {_code(finding.rule)} | {_code(finding.path or '/')} | "
                        f"{version} | {message} |")
         for note in verdict.notes:

@@ -1,7 +1,8 @@
 """The SARIF 2.1.0 report (``--schemafed-report sarif=PATH``), e.g. for GitHub code scanning.
 
 One run; the driver lists one rule per rule id found (with its purpose and hint as
-help text); each finding is one result located at the schema file's region (start and,
+help text); each finding is one result (a change found against several versions is one result, its
+``versions`` in the properties) located at the schema file's region (start and,
 where the finding has a span, end line and column), relative to ``%SRCROOT%`` (the
 rootdir): level ``error`` for a breaking finding, ``warning`` for an advisory. An item
 that could not be checked is one result of the rule ``SCHEMAFED_CHECK_ERROR``. Every
@@ -16,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from ..formats.base import Rule
-from ..model import CheckResult, Finding
+from ..model import CheckResult
+from .grouping import FindingGroup, group_findings, versions_phrase
 from .json import tool_version
 
 __all__ = ["CHECK_ERROR", "SARIF_SCHEMA", "render_sarif"]
@@ -98,8 +100,8 @@ def render_sarif(
                 "properties": props,
             })
             continue
-        for finding in verdict.findings:
-            sarif_results.append(_result(result, finding, index(finding.rule), props))
+        for group in group_findings(verdict.findings):
+            sarif_results.append(_result(result, group, index(group.finding.rule), props))
     run: dict[str, Any] = {
         "tool": {"driver": {
             "name": "pytest-schemafed",
@@ -115,10 +117,11 @@ def render_sarif(
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-def _result(result: CheckResult, finding: Finding, rule_index: int, props: dict[str, Any]) -> dict[str, Any]:
+def _result(result: CheckResult, group: FindingGroup, rule_index: int, props: dict[str, Any]) -> dict[str, Any]:
+    finding = group.finding
     text = finding.message
     text += f" (subject {result.subject} on {result.registry}, level {props['level'] or 'unknown'}"
-    text += f", {finding.direction} against version {finding.version})" if finding.version else ")"
+    text += f", {finding.direction} against {versions_phrase(group.versions)})" if group.versions else ")"
     region = _region(finding.line, finding.column, finding.end_line, finding.end_column)
     return {
         "ruleId": finding.rule,
@@ -129,5 +132,6 @@ def _result(result: CheckResult, finding: Finding, rule_index: int, props: dict[
         "partialFingerprints": {
             "schemafed/v1": _fingerprint(finding.rule, result.file, result.registry, finding.path)
         },
-        "properties": {**props, "version": finding.version, "direction": finding.direction},
+        "properties": {**props, "version": group.versions[0] if group.versions else None,
+                       "versions": list(group.versions), "direction": finding.direction},
     }

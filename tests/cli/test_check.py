@@ -106,6 +106,21 @@ def test_check__offline_ignores_configured_registries(user_repo: Path) -> None:
     assert "subject 'user-value'" in done.stdout
 
 
+def test_check__compact_prints_only_the_findings_and_a_total(user_repo: Path) -> None:
+    """--compact (the pre-commit hook's form): the finding lines, the level line and one total; no pytest banner."""
+    sha = git(user_repo, "rev-parse", "HEAD").strip()[:10]
+    (user_repo / "schemas/user.avsc").write_text(BREAKING)
+    (user_repo / "schemas/broken.avsc").write_text('{"type": "record",\n')
+    done = run_schemafed(user_repo, "check", "--offline", "--compact", "schemas/user.avsc", "schemas/broken.avsc")
+    assert done.returncode == 1, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("schemas/broken.avsc:") and ": error: " in lines[0]
+    assert lines[1].startswith(f"schemas/user.avsc:{EMAIL_LINE}:6: READER_FIELD_MISSING_DEFAULT_VALUE: field `email`")
+    assert lines[2].startswith("    hint: ")
+    assert lines[3:] == [f"  subject 'user', level BACKWARD, compared with git version HEAD@{sha}",
+                         f"schemafed: 1 incompatible, 1 error (git HEAD@{sha})"]
+
+
 def test_check__report_options_reach_pytest(user_repo: Path) -> None:
     """--report json=PATH writes the JSON report of the run."""
     (user_repo / "schemas/user.avsc").write_text(BREAKING)
