@@ -219,14 +219,15 @@ def _message_fields(ctx: _Ctx, o: MessageDef, u: MessageDef) -> None:
     u_all = {f.number: f for f in u.all_fields()}
     o_in_oneof = {f.number: one.name for one in o.oneofs for f in one.fields}
     u_in_oneof = {f.number: one.name for one in u.oneofs for f in one.fields}
+    o_oneofs, u_oneofs = {x.name: x for x in o.oneofs}, {x.name: x for x in u.oneofs}
     for one in u.oneofs:
         ctx.path.append(one.name)
-        _oneof_membership(ctx, one, o_top, o_in_oneof)
+        _oneof_membership(ctx, one, o_top, o_all, o_in_oneof)
         ctx.path.pop()
-    o_oneofs, u_oneofs = {x.name: x for x in o.oneofs}, {x.name: x for x in u.oneofs}
-    for name in _union(o_oneofs, u_oneofs):
+    renamed = _renamed_oneofs(o, u, o_in_oneof)
+    for name in sorted(set(o_oneofs) | set(u_oneofs)):
         ctx.path.append(name)
-        _oneof(ctx, o_oneofs.get(name), u_oneofs.get(name), set(u_all))
+        _oneof(ctx, o_oneofs.get(name), u_oneofs.get(name), set(u_all), renamed)
         ctx.path.pop()
     for number in sorted(set(o_top) | set(u_top)):
         ctx.path.append(str(number))
@@ -241,25 +242,74 @@ def _message_fields(ctx: _Ctx, o: MessageDef, u: MessageDef) -> None:
         ctx.path.pop()
 
 
-def _oneof_membership(ctx: _Ctx, one: OneofDef, o_top: dict[int, FieldDef], o_in_oneof: dict[int, str]) -> None:
-    """A reader's oneof may take in at most one of the writer's top-level fields, and none
-    alongside fields from another of the writer's oneofs."""
-    moved = [f for f in one.fields if f.number in o_top]
-    existing = [f for f in one.fields if f.number not in o_top and f.number in o_in_oneof]
-    for f in moved:
-        del o_top[f.number]  # not a FIELD_REMOVED: it moved
-    if len(moved) > 1:
-        ctx.add("MULTIPLE_FIELDS_MOVED_TO_ONEOF", None, one, detail=(", ".join(f.name for f in moved), ""))
-    elif len(moved) == 1 and existing:
-        ctx.add("FIELD_MOVED_TO_EXISTING_ONEOF", None, one, detail=(moved[0].name, existing[0].name))
+def _oneof_membership(
+    ctx: _Ctx, one: OneofDef, o_top: dict[int, FieldDef], o_all: dict[int, FieldDef], o_in_oneof: dict[int, str]
+) -> None:
+    """A reader's oneof may not make fields exclusive that the writer could set together.
+
+    Confluent (since June 2026) groups the oneof's members by where they were in the
+    writer's schema: each top-level field is its own group, each writer oneof one group,
+    new fields none. More than one group is FIELD_MOVED_TO_EXISTING_ONEOF (a field moved
+    into an existing oneof, or two oneofs merged), or MULTIPLE_FIELDS_MOVED_TO_ONEOF when
+    several of them were top-level fields.
+    """
+    groups: dict[str, list[str]] = {}
+    moved: list[FieldDef] = []
+    for f in one.fields:
+        o_top.pop(f.number, None)  # not a FIELD_REMOVED: it moved
+        if f.number in o_in_oneof:
+            groups.setdefault(o_in_oneof[f.number], []).append(f.name)
+        elif f.number in o_all:
+            groups.setdefault(f"#{f.number}", []).append(f.name)
+            moved.append(f)
+    if len(groups) <= 1:
+        return
+    words = [
+        f"field `{names[0]}` (outside any oneof)" if key.startswith("#") else f"oneof `{key}` ({_ticks(names)})"
+        for key, names in groups.items()
+    ]
+    detail = (", ".join(words[:-1]) + " and " + words[-1], "")
+    kind = "MULTIPLE_FIELDS_MOVED_TO_ONEOF" if len(moved) > 1 else "FIELD_MOVED_TO_EXISTING_ONEOF"
+    ctx.add(kind, None, one, detail=detail)
 
 
-def _oneof(ctx: _Ctx, o: OneofDef | None, u: OneofDef | None, u_numbers: set[int]) -> None:
+def _ticks(names: list[str]) -> str:
+    return ", ".join(f"`{n}`" for n in names)
+
+
+def _renamed_oneofs(o: MessageDef, u: MessageDef, o_in_oneof: dict[int, str]) -> dict[str, OneofDef]:
+    """Reader oneofs that are a writer oneof under a new name: new name -> the writer's oneof.
+
+    A oneof is renamed when it is new, every one of its earlier members comes from a
+    single writer oneof that is gone, and it holds all of that oneof's fields.
+    """
+    u_names = {x.name for x in u.oneofs}
+    o_by_name = {x.name: x for x in o.oneofs}
+    found: dict[str, OneofDef] = {}
+    for one in u.oneofs:
+        if one.name in o_by_name:
+            continue
+        sources = {o_in_oneof[f.number] for f in one.fields if f.number in o_in_oneof}
+        if len(sources) != 1:
+            continue
+        (source,) = sources
+        old = o_by_name[source]
+        numbers = {f.number for f in one.fields}
+        if source not in u_names and all(f.number in numbers for f in old.fields):
+            found[one.name] = old
+    return found
+
+
+def _oneof(
+    ctx: _Ctx, o: OneofDef | None, u: OneofDef | None, u_numbers: set[int], renamed: dict[str, OneofDef]
+) -> None:
     if u is None:
         ctx.add("ONEOF_REMOVED", o, None)
         return
     if o is None:
-        ctx.add("ONEOF_ADDED", None, u)
+        was = renamed.get(u.name)
+        # A rename keeps the writer's oneof as ``original`` (for the advisory); still ONEOF_ADDED.
+        ctx.add("ONEOF_ADDED", was, u, detail=(was.name, u.name) if was is not None else None)
         return
     ctx.scope.append((o, u))
     o_by, u_by = {f.number: f for f in o.fields}, {f.number: f for f in u.fields}

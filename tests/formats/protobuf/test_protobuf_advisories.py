@@ -7,6 +7,7 @@ a hint and a severity in a table, and every table entry is produced by some test
 from __future__ import annotations
 
 import ast
+import inspect
 import re
 from pathlib import Path
 
@@ -117,3 +118,17 @@ def test_every_table_entry_is_emitted_by_the_engine() -> None:
     assert {r.id for r in RULES} <= _emitted_ids()
     assert {r.id for r in ADVISORY_RULES} == set(ADVISORIES)
     assert [r.id for r in ProtobufFormat.rules] == [r.id for r in (*RULES, *ADVISORY_RULES)]
+
+
+def test_every_rule_and_template_is_asserted_by_some_test() -> None:
+    """Each error rule, advisory and sentence variant is named in a test of this folder (no dead entry)."""
+    here = Path(__file__).parent
+    sources = "\n".join(p.read_text() for p in here.glob("test_*.py"))
+    sources = sources.replace(inspect.getsource(test_every_rule_and_template_is_asserted_by_some_test), "")
+    fixtures = {p.name.upper() for p in (here / "data").iterdir() if p.is_dir()}
+    for rule in (*RULES, *ADVISORY_RULES):
+        assert f'"{rule.id}' in sources or rule.id in fixtures, rule.id
+    variants = {"FIELD_NAMED_TYPE_CHANGED:definition": "keeps its name, but its definition"}
+    assert {k for k in TEMPLATES if ":" in k} == set(variants)
+    for key, phrase in variants.items():
+        assert phrase in TEMPLATES[key] and phrase in sources, key
