@@ -76,6 +76,8 @@ def _removed(d: Difference, local: Side) -> tuple[Any, Any] | None:
     container = _container(d, side)
     if container is None or container.origin != "":
         return None
+    if isinstance(container, MessageDef) and any(f.number == gone.number for f in container.all_fields()):
+        return None  # moved into or out of a oneof, not removed
     return gone, container
 
 

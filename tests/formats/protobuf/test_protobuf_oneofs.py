@@ -191,3 +191,12 @@ def test_element_removed_from_imported_file__located_in_the_registered_version(k
     removed = next(f for f in findings if f.rule == "REQUIRED_FIELD_REMOVED")
     assert removed.path == "common.Profile.name"
     assert "line 4 of the imported file `common/profile.proto` in the registered schema" in removed.message
+
+
+@pytest.mark.parametrize("direction", ["backward", "forward"])
+def test_field_moved_into_a_new_oneof__is_not_reported_as_removed(kit: ProtoKit, direction: str) -> None:
+    """Moving a field into a oneof keeps its number: no FIELD_REMOVED_WITHOUT_RESERVED in either direction."""
+    old = _msg("  string x = 1;\n")
+    new = _msg("  oneof a {\n    string x = 1;\n  }\n")
+    findings = kit.backward_all(new, old) if direction == "backward" else kit.forward_all(new, old)
+    assert findings == []
