@@ -230,6 +230,9 @@ def to_finding_args(d: Difference, local: Side, main: ProtoFile) -> dict[str, An
         groups=old,
     )
     node = _pick_local(d, local_side)
+    if own is None and isinstance(other, OneofDef) and isinstance(node, MessageDef):
+        # FORWARD: the oneof at fault is the registered reader's; point at the local one of that name.
+        node = next((x for x in node.oneofs if x.name == other.name), node)
     if imported:
         # The element is in an imported file: its own path there, located (line, column) at
         # the local field that uses it, and the message says where it is in the imported file.

@@ -121,6 +121,8 @@ def test_oneof_split__forward_is_the_merge_seen_from_the_old_reader(kit: ProtoKi
     """FORWARD of a split: the registered reader's single oneof joins what the new writer keeps apart."""
     findings = kit.forward(TWO_ONEOFS, ONE_ONEOF)
     assert [f.rule for f in findings] == ["FIELD_MOVED_TO_EXISTING_ONEOF"]
+    assert (findings[0].path, findings[0].line) == ("shop.v1.Pay.a", 4)  # the local oneof of that name
+    assert "in the writer's schema (the local schema)" in findings[0].message
 
 
 @pytest.mark.parametrize("direction", ["backward", "forward"])
