@@ -240,3 +240,32 @@ def test_nested_type_object_error_says_where_and_what_to_do() -> None:
     with pytest.raises(SchemaParseError, match="only in a record field") as info:
         AvroFormat().parse(text, path="probe.avsc")
     assert info.value.line == 5  # the line of "type": {...} inside "items"
+
+
+_LOGICAL_PAIRS = [
+    ({"type": "string", "logicalType": "date"}, "string"),
+    ({"type": "bytes", "logicalType": "decimal"}, {"type": "bytes", "logicalType": "decimal", "precision": 4}),
+    (
+        {"type": "bytes", "logicalType": "decimal", "precision": 4, "scale": 2},
+        {"type": "bytes", "logicalType": "decimal", "precision": 6, "scale": 2},
+    ),
+    ({"type": "long", "logicalType": "timestamp-millis"}, {"type": "long", "logicalType": "timestamp-micros"}),
+]
+
+
+@pytest.mark.filterwarnings("ignore::avro.errors.IgnoredLogicalType")
+@pytest.mark.parametrize(("reader", "writer"), _LOGICAL_PAIRS, ids=[str(p[0]) for p in _LOGICAL_PAIRS])
+def test_logical_types__ignored_by_the_comparison_as_by_apache(reader: Any, writer: Any) -> None:
+    """Apache's checker reads the base type only; an invalid or changed logical type does not decide."""
+    from avro.compatibility import ReaderWriterCompatibilityChecker, SchemaCompatibilityType
+
+    from pytest_schemafed import check_compatibility
+
+    def rec(t: Any) -> str:
+        return json.dumps(_rec([_f("a", t)]))
+
+    apache = ReaderWriterCompatibilityChecker().get_compatibility(
+        avro.schema.parse(rec(reader)), avro.schema.parse(rec(writer))
+    )
+    ours = check_compatibility(rec(reader), [rec(writer)], format="avro", level="BACKWARD")
+    assert ours.compatible is (apache.compatibility is SchemaCompatibilityType.compatible)
