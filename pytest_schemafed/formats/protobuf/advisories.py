@@ -25,12 +25,12 @@ ADVISORY_RULES: tuple[Rule, ...] = (
     Rule(
         "FIELD_REMOVED_WITHOUT_RESERVED",
         "Checks that a removed field's number and name are reserved, so that they are never reused.",
-        "Add `reserved <number>;` and `reserved \"<name>\";` to the message.",
+        'Add `reserved <number>;` and `reserved "<name>";` to the message.',
     ),
     Rule(
         "ENUM_VALUE_REMOVED_WITHOUT_RESERVED",
         "Checks that a removed enum value's number and name are reserved, so that they are never reused.",
-        "Add `reserved <number>;` and `reserved \"<name>\";` to the enum.",
+        'Add `reserved <number>;` and `reserved "<name>";` to the enum.',
     ),
     Rule(
         "FIELD_RENAMED",

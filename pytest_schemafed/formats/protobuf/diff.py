@@ -10,7 +10,7 @@ pair incompatible. This is the same call Confluent makes for BACKWARD
 Walking and pairing live here (messages by name, fields by number, oneofs by
 name, enum constants by number); each kind of change is decided by one small
 function (``_presence``, ``_field_pair``, ``_scalar_pair``, ``_named_pair``,
-``_oneof_membership``, ...). One deliberate difference from Confluent (whose
+``oneofs.oneof_membership``, ...). One deliberate difference from Confluent (whose
 parser leaves the label of a proto3 field without one unset and then skips the
 label check): a field without a label is singular, so ``int32 x`` ->
 ``repeated int32 x`` is FIELD_NUMERIC_LABEL_CHANGED here, as it is on the wire
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .model import EnumDef, EnumValue, FieldDef, MessageDef, OneofDef
+from .oneofs import oneof_membership, renamed_oneofs
 from .resolver import TypeInfo
 
 __all__ = ["CHANGE_TYPES", "COMPATIBLE_CHANGES", "Difference", "schema_diff"]
@@ -222,9 +223,11 @@ def _message_fields(ctx: _Ctx, o: MessageDef, u: MessageDef) -> None:
     o_oneofs, u_oneofs = {x.name: x for x in o.oneofs}, {x.name: x for x in u.oneofs}
     for one in u.oneofs:
         ctx.path.append(one.name)
-        _oneof_membership(ctx, one, o_top, o_all, o_in_oneof)
+        moved = oneof_membership(one, o_top, o_all, o_in_oneof)
+        if moved is not None:
+            ctx.add(moved[0], None, one, detail=(moved[1], ""))
         ctx.path.pop()
-    renamed = _renamed_oneofs(o, u, o_in_oneof)
+    renamed = renamed_oneofs(o, u, o_in_oneof)
     for name in sorted(set(o_oneofs) | set(u_oneofs)):
         ctx.path.append(name)
         _oneof(ctx, o_oneofs.get(name), u_oneofs.get(name), set(u_all), renamed)
@@ -240,64 +243,6 @@ def _message_fields(ctx: _Ctx, o: MessageDef, u: MessageDef) -> None:
         ctx.path.append(str(number))
         _field_pair(ctx, o_all[number], u_all[number])
         ctx.path.pop()
-
-
-def _oneof_membership(
-    ctx: _Ctx, one: OneofDef, o_top: dict[int, FieldDef], o_all: dict[int, FieldDef], o_in_oneof: dict[int, str]
-) -> None:
-    """A reader's oneof may not make fields exclusive that the writer could set together.
-
-    Confluent (since June 2026) groups the oneof's members by where they were in the
-    writer's schema: each top-level field is its own group, each writer oneof one group,
-    new fields none. More than one group is FIELD_MOVED_TO_EXISTING_ONEOF (a field moved
-    into an existing oneof, or two oneofs merged), or MULTIPLE_FIELDS_MOVED_TO_ONEOF when
-    several of them were top-level fields.
-    """
-    groups: dict[str, list[str]] = {}
-    moved: list[FieldDef] = []
-    for f in one.fields:
-        o_top.pop(f.number, None)  # not a FIELD_REMOVED: it moved
-        if f.number in o_in_oneof:
-            groups.setdefault(o_in_oneof[f.number], []).append(f.name)
-        elif f.number in o_all:
-            groups.setdefault(f"#{f.number}", []).append(f.name)
-            moved.append(f)
-    if len(groups) <= 1:
-        return
-    words = [
-        f"field `{names[0]}` (outside any oneof)" if key.startswith("#") else f"oneof `{key}` ({_ticks(names)})"
-        for key, names in groups.items()
-    ]
-    detail = (", ".join(words[:-1]) + " and " + words[-1], "")
-    kind = "MULTIPLE_FIELDS_MOVED_TO_ONEOF" if len(moved) > 1 else "FIELD_MOVED_TO_EXISTING_ONEOF"
-    ctx.add(kind, None, one, detail=detail)
-
-
-def _ticks(names: list[str]) -> str:
-    return ", ".join(f"`{n}`" for n in names)
-
-
-def _renamed_oneofs(o: MessageDef, u: MessageDef, o_in_oneof: dict[int, str]) -> dict[str, OneofDef]:
-    """Reader oneofs that are a writer oneof under a new name: new name -> the writer's oneof.
-
-    A oneof is renamed when it is new, every one of its earlier members comes from a
-    single writer oneof that is gone, and it holds all of that oneof's fields.
-    """
-    u_names = {x.name for x in u.oneofs}
-    o_by_name = {x.name: x for x in o.oneofs}
-    found: dict[str, OneofDef] = {}
-    for one in u.oneofs:
-        if one.name in o_by_name:
-            continue
-        sources = {o_in_oneof[f.number] for f in one.fields if f.number in o_in_oneof}
-        if len(sources) != 1:
-            continue
-        (source,) = sources
-        old = o_by_name[source]
-        numbers = {f.number for f in one.fields}
-        if source not in u_names and all(f.number in numbers for f in old.fields):
-            found[one.name] = old
-    return found
 
 
 def _oneof(

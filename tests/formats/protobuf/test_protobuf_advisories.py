@@ -86,11 +86,15 @@ def test_warnings_never_change_the_verdict() -> None:
 
 # ------------------------------------------------------------- meta: ids
 def _emitted_ids() -> set[str]:
-    """Every UPPER_SNAKE constant inside diff.py's functions (ids reach ``ctx.add`` directly or
-    through a local variable), less the scalar wire groups."""
+    """Every UPPER_SNAKE constant inside the functions of diff.py and oneofs.py (ids reach
+    ``ctx.add`` directly or through a value they return), less the scalar wire groups."""
     from pytest_schemafed.formats.protobuf.diff import _SCALAR_KIND
 
-    tree = ast.parse(Path(pb.__file__).with_name("diff.py").read_text())
+    here = Path(pb.__file__)
+    tree = ast.Module(
+        body=[s for name in ("diff.py", "oneofs.py") for s in ast.parse(here.with_name(name).read_text()).body],
+        type_ignores=[],
+    )
     ids = set()
     for func in ast.walk(tree):
         if not isinstance(func, ast.FunctionDef):
