@@ -7,11 +7,16 @@ once the whole text is parsed, when every record it may meet is complete.
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any
 
 from .model import Array, Map, Node, Record, Union
 
-__all__ = ["quick_default", "valid_default"]
+__all__ = ["java_double", "quick_default", "valid_default"]
+
+# What Java's Double.parseDouble reads (hexadecimal forms aside), after trimming.
+_JAVA_DOUBLE = re.compile(r"[+-]?(NaN|Infinity|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[fFdD]?)")
 
 _MAX_DEPTH = 64
 _INT = 2**31
@@ -35,6 +40,22 @@ _SIMPLE: frozenset[tuple[str, type]] = frozenset(
 )
 #: kinds whose valid values :func:`quick_default` knows completely
 _QUICK = frozenset({"null", "boolean", "int", "long", "float", "double", "bytes", "string", "enum", "fixed"})
+
+
+def java_double(text: str, otherwise: Any) -> Any:
+    """The number Java's parser makes of a float/double field's text default, else ``otherwise``.
+
+    Apache Avro Java turns ``"default": "1.5"`` of a float or double field into 1.5 before
+    validating it; a text that is not a number stays text and is then refused.
+    """
+    trimmed = text.strip(" \t\n\r\x0b\x0c\x00")
+    if not _JAVA_DOUBLE.fullmatch(trimmed):
+        return otherwise
+    body = trimmed.lstrip("+-")
+    if body in ("NaN", "Infinity"):
+        value = math.nan if body == "NaN" else math.inf
+        return -value if trimmed.startswith("-") else value
+    return float(trimmed.rstrip("fFdD"))
 
 
 def quick_default(node: Node, value: Any) -> bool | None:

@@ -109,6 +109,9 @@ class NameParser:
             return NO_ALIASES
         if not isinstance(raw, list) or not all(isinstance(a, str) for a in raw):
             raise Invalid('"aliases" must be a list of names', (pointer, "/aliases"))
+        for index, alias in enumerate(raw):
+            # Java's Schema.Name checks an alias's last part like a name (its namespace part is not checked).
+            self._check_name(alias.rpartition(".")[2], "alias", (pointer, "/aliases/", index))
         return frozenset(a if "." in a or not namespace else f"{namespace}.{a}" for a in raw)
 
     def _define(self, node: Named, pointer: Ptr) -> None:

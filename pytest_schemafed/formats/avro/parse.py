@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from typing import Any, NoReturn
 
 from ...errors import SchemaParseError
-from .defaults import quick_default, valid_default
+from .defaults import java_double, quick_default, valid_default
 from .jsontext import Invalid, Ptr, decode, flat, schema_error, shown
 from .model import (
     OPTIONAL,
@@ -324,7 +324,8 @@ class _Parser(NameParser):
         else:
             aliases = tuple(aliases)
         order = raw.get("order")
-        if order is not None and (type(order) is not str or order not in _ORDERS):
+        # Java (the registry's parser) upper-cases the value before matching it: "DESCENDING" is valid.
+        if order is not None and (type(order) is not str or order.lower() not in _ORDERS):
             raise Invalid(
                 f'"order" of field `{fname}` must be ascending, descending or ignore',
                 (pointer, "/fields/", index, "/order"),
@@ -332,6 +333,8 @@ class _Parser(NameParser):
         if "default" not in raw:
             return make_field(fname, ftype, index, False, None, aliases)
         default = raw["default"]
+        if type(default) is str and ftype.kind in ("float", "double"):
+            default = java_double(default, default)  # Java parses a text default of a float/double field
         field = FullField(fname, ftype, index, True, default, aliases)
         if default is None:
             branches = ftype.branches if type(ftype) is Union else None

@@ -17,7 +17,7 @@ from typing import Any
 from ...model import Finding, Severity
 from ..base import Rule, Side
 from .diff import Difference
-from .model import EnumDef, EnumValue, FieldDef, MessageDef
+from .model import EnumDef, EnumValue, FieldDef, MessageDef, OneofDef
 
 __all__ = ["ADVISORIES", "ADVISORY_RULES", "advisories"]
 
@@ -25,18 +25,24 @@ ADVISORY_RULES: tuple[Rule, ...] = (
     Rule(
         "FIELD_REMOVED_WITHOUT_RESERVED",
         "Checks that a removed field's number and name are reserved, so that they are never reused.",
-        "Add `reserved <number>;` and `reserved \"<name>\";` to the message.",
+        'Add `reserved <number>;` and `reserved "<name>";` to the message.',
     ),
     Rule(
         "ENUM_VALUE_REMOVED_WITHOUT_RESERVED",
         "Checks that a removed enum value's number and name are reserved, so that they are never reused.",
-        "Add `reserved <number>;` and `reserved \"<name>\";` to the enum.",
+        'Add `reserved <number>;` and `reserved "<name>";` to the enum.',
     ),
     Rule(
         "FIELD_RENAMED",
         "Checks that a field keeps its name: the binary encoding ignores names, but JSON, "
         "field masks and generated code do not.",
         "Keep the old name, or add a new field and deprecate the old one.",
+    ),
+    Rule(
+        "ONEOF_RENAMED",
+        "Checks that a oneof keeps its name: the binary encoding ignores it, but generated code "
+        "(the case enum and its accessors) does not.",
+        "Keep the oneof's old name.",
     ),
 )
 _RULES = {r.id: r for r in ADVISORY_RULES}
@@ -70,6 +76,8 @@ def _removed(d: Difference, local: Side) -> tuple[Any, Any] | None:
     container = _container(d, side)
     if container is None or container.origin != "":
         return None
+    if isinstance(container, MessageDef) and any(f.number == gone.number for f in container.all_fields()):
+        return None  # moved into or out of a oneof, not removed
     return gone, container
 
 
@@ -131,10 +139,36 @@ def field_renamed(d: Difference, local: Side) -> Finding | None:
     )
 
 
+def oneof_renamed(d: Difference, local: Side) -> Finding | None:
+    """A oneof that holds all of an earlier oneof's fields under a new name (ONEOF_ADDED with the old one)."""
+    if d.type != "ONEOF_ADDED" or d.detail is None:
+        return None
+    if not isinstance(d.original, OneofDef) or not isinstance(d.update, OneofDef):
+        return None
+    node = d.update if local == "reader" else d.original
+    if node.origin != "":
+        return None
+    before, after = d.detail if local == "reader" else d.detail[::-1]
+    container = _container(d, 1 if local == "reader" else 0)
+    where = f" of message `{container.full_name}`" if container is not None else ""
+    return Finding(
+        rule="ONEOF_RENAMED",
+        message=f"oneof `{before}`{where} is renamed to `{after}`: the wire format is unchanged "
+        f"(Confluent accepts this change as ONEOF_REMOVED and ONEOF_ADDED), but code using the "
+        f"generated `{before}` case and accessors breaks",
+        path=f"{container.full_name}.{node.name}" if container is not None else node.name,
+        line=node.line,
+        column=node.column,
+        hint=_RULES["ONEOF_RENAMED"].hint,
+        severity=Severity.WARNING,
+    )
+
+
 ADVISORIES: dict[str, Callable[[Difference, Side], Finding | None]] = {
     "FIELD_REMOVED_WITHOUT_RESERVED": field_removed_without_reserved,
     "ENUM_VALUE_REMOVED_WITHOUT_RESERVED": enum_value_removed_without_reserved,
     "FIELD_RENAMED": field_renamed,
+    "ONEOF_RENAMED": oneof_renamed,
 }
 
 

@@ -10,7 +10,7 @@ pair incompatible. This is the same call Confluent makes for BACKWARD
 Walking and pairing live here (messages by name, fields by number, oneofs by
 name, enum constants by number); each kind of change is decided by one small
 function (``_presence``, ``_field_pair``, ``_scalar_pair``, ``_named_pair``,
-``_oneof_membership``, ...). One deliberate difference from Confluent (whose
+``oneofs.oneof_membership``, ...). One deliberate difference from Confluent (whose
 parser leaves the label of a proto3 field without one unset and then skips the
 label check): a field without a label is singular, so ``int32 x`` ->
 ``repeated int32 x`` is FIELD_NUMERIC_LABEL_CHANGED here, as it is on the wire
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .model import EnumDef, EnumValue, FieldDef, MessageDef, OneofDef
+from .oneofs import oneof_membership, renamed_oneofs
 from .resolver import TypeInfo
 
 __all__ = ["CHANGE_TYPES", "COMPATIBLE_CHANGES", "Difference", "schema_diff"]
@@ -219,14 +220,17 @@ def _message_fields(ctx: _Ctx, o: MessageDef, u: MessageDef) -> None:
     u_all = {f.number: f for f in u.all_fields()}
     o_in_oneof = {f.number: one.name for one in o.oneofs for f in one.fields}
     u_in_oneof = {f.number: one.name for one in u.oneofs for f in one.fields}
+    o_oneofs, u_oneofs = {x.name: x for x in o.oneofs}, {x.name: x for x in u.oneofs}
     for one in u.oneofs:
         ctx.path.append(one.name)
-        _oneof_membership(ctx, one, o_top, o_in_oneof)
+        moved = oneof_membership(one, o_top, o_all, o_in_oneof)
+        if moved is not None:
+            ctx.add(moved[0], None, one, detail=(moved[1], ""))
         ctx.path.pop()
-    o_oneofs, u_oneofs = {x.name: x for x in o.oneofs}, {x.name: x for x in u.oneofs}
-    for name in _union(o_oneofs, u_oneofs):
+    renamed = renamed_oneofs(o, u, o_in_oneof)
+    for name in sorted(set(o_oneofs) | set(u_oneofs)):
         ctx.path.append(name)
-        _oneof(ctx, o_oneofs.get(name), u_oneofs.get(name), set(u_all))
+        _oneof(ctx, o_oneofs.get(name), u_oneofs.get(name), set(u_all), renamed)
         ctx.path.pop()
     for number in sorted(set(o_top) | set(u_top)):
         ctx.path.append(str(number))
@@ -241,25 +245,16 @@ def _message_fields(ctx: _Ctx, o: MessageDef, u: MessageDef) -> None:
         ctx.path.pop()
 
 
-def _oneof_membership(ctx: _Ctx, one: OneofDef, o_top: dict[int, FieldDef], o_in_oneof: dict[int, str]) -> None:
-    """A reader's oneof may take in at most one of the writer's top-level fields, and none
-    alongside fields from another of the writer's oneofs."""
-    moved = [f for f in one.fields if f.number in o_top]
-    existing = [f for f in one.fields if f.number not in o_top and f.number in o_in_oneof]
-    for f in moved:
-        del o_top[f.number]  # not a FIELD_REMOVED: it moved
-    if len(moved) > 1:
-        ctx.add("MULTIPLE_FIELDS_MOVED_TO_ONEOF", None, one, detail=(", ".join(f.name for f in moved), ""))
-    elif len(moved) == 1 and existing:
-        ctx.add("FIELD_MOVED_TO_EXISTING_ONEOF", None, one, detail=(moved[0].name, existing[0].name))
-
-
-def _oneof(ctx: _Ctx, o: OneofDef | None, u: OneofDef | None, u_numbers: set[int]) -> None:
+def _oneof(
+    ctx: _Ctx, o: OneofDef | None, u: OneofDef | None, u_numbers: set[int], renamed: dict[str, OneofDef]
+) -> None:
     if u is None:
         ctx.add("ONEOF_REMOVED", o, None)
         return
     if o is None:
-        ctx.add("ONEOF_ADDED", None, u)
+        was = renamed.get(u.name)
+        # A rename keeps the writer's oneof as ``original`` (for the advisory); still ONEOF_ADDED.
+        ctx.add("ONEOF_ADDED", was, u, detail=(was.name, u.name) if was is not None else None)
         return
     ctx.scope.append((o, u))
     o_by, u_by = {f.number: f for f in o.fields}, {f.number: f for f in u.fields}

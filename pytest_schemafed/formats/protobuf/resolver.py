@@ -114,8 +114,9 @@ def resolve_schema(
             continue
         refusal = refused_import(name)
         if refusal is not None:
-            raise SchemaParseError(f"import {_quoted(name)} is refused: {refusal}", path=importer_label, line=line,
-                                   column=col)
+            raise SchemaParseError(
+                f"import {_quoted(name)} is refused: {refusal}", path=importer_label, line=line, column=col
+            )
         key = find_reference(name, refs)
         if key is not None:
             text = refs[key]

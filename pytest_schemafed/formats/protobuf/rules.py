@@ -74,13 +74,14 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "MULTIPLE_FIELDS_MOVED_TO_ONEOF",
-        "Checks that a new oneof takes in at most one field that was outside a oneof.",
+        "Checks that a oneof takes in at most one field that was outside a oneof.",
         "Move at most one existing field into a new oneof; add new fields for the others.",
     ),
     Rule(
         "FIELD_MOVED_TO_EXISTING_ONEOF",
-        "Checks that a field outside a oneof is not moved into a oneof that already existed.",
-        "Add a new oneof member with a new number instead of moving the field.",
+        "Checks that a oneof does not join fields the writer could set together: a top-level field "
+        "moved into an existing oneof, a field moved from one oneof into another, or two oneofs merged.",
+        "Keep the oneofs apart; add new oneof members with new numbers instead of moving fields.",
     ),
 )
 
@@ -94,6 +95,9 @@ TEMPLATES: dict[str, str] = {
     "the reader's ({reader}), which is encoded differently on the wire",
     "FIELD_NAMED_TYPE_CHANGED": "{field}: its message type is {old} in the writer's schema ({writer}) and "
     "{new} in the reader's ({reader}), and the two are not compatible",
+    "FIELD_NAMED_TYPE_CHANGED:definition": "{field}: its message type {old} keeps its name, but its "
+    "definition in the file that defines it changes incompatibly between the writer's schema ({writer}) and "
+    "the reader's ({reader}); the changes are reported at {old}'s own elements",
     "FIELD_NUMERIC_LABEL_CHANGED": "{field}: it is {old} in the writer's schema ({writer}) and {new} in the "
     "reader's ({reader}); a numeric field cannot change between singular and repeated",
     "REQUIRED_FIELD_ADDED": "{field}: required in the reader's schema ({reader}) but absent from the "
@@ -102,10 +106,10 @@ TEMPLATES: dict[str, str] = {
     "reader's ({reader}){was}",
     "ONEOF_FIELD_REMOVED": "{field} of oneof {oneof}: in the writer's schema ({writer}) but not in the "
     "reader's ({reader}){was}",
-    "MULTIPLE_FIELDS_MOVED_TO_ONEOF": "oneof {oneof}: takes in several fields that were outside a oneof "
-    "in the writer's schema ({old}); data setting more than one of them loses values",
-    "FIELD_MOVED_TO_EXISTING_ONEOF": "oneof {oneof}: takes in field {old} that was outside a oneof, "
-    "alongside {new} that already was in one",
+    "MULTIPLE_FIELDS_MOVED_TO_ONEOF": "oneof {oneof} of message {name}: takes in several fields that were "
+    "independent in the writer's schema ({writer}): {groups}; data setting more than one of them loses values",
+    "FIELD_MOVED_TO_EXISTING_ONEOF": "oneof {oneof} of message {name}: makes fields exclusive that were "
+    "independent in the writer's schema ({writer}): {groups}; data setting more than one of them loses values",
 }
 
 
@@ -152,6 +156,36 @@ def _path_of(node: Any, d: Difference, local_side: int) -> str:
     return message
 
 
+def _subject(d: Difference, local_side: int) -> Any:
+    """The element the change is about, preferring the local side; else the innermost one in scope."""
+    for node in (d.update, d.original)[:: 1 if local_side == 1 else -1]:
+        if node is not None:
+            return node
+    for pair in reversed(d.scope):
+        for node in (pair[local_side], pair[1 - local_side]):
+            if node is not None:
+                return node
+    return None
+
+
+def _imported_where(d: Difference, subject: Any, local_side: int, writer: str, reader: str) -> str:
+    """For a change inside an imported file: which file, which line, and which local field uses it."""
+    own_side = subject is (d.update if local_side == 1 else d.original) or any(
+        pair[local_side] is subject for pair in d.scope
+    )
+    side_name = (reader if local_side == 1 else writer) if own_side else (writer if local_side == 1 else reader)
+    via = ""
+    for i in range(len(d.scope) - 1, -1, -1):
+        cand = d.scope[i][local_side]
+        if isinstance(cand, FieldDef) and cand.origin == "":
+            owner = next(
+                (p[local_side].full_name for p in reversed(d.scope[:i]) if isinstance(p[local_side], MessageDef)), ""
+            )
+            via = f", the type of {_field_words(cand, owner)}"
+            break
+    return f"; this is line {subject.line} of the imported file `{subject.origin}` in {side_name}{via}"
+
+
 def to_finding_args(d: Difference, local: Side, main: ProtoFile) -> dict[str, Any] | None:
     """The ``Finding`` fields (rule, message, path, line, column, hint) for an incompatible ``d``.
 
@@ -179,7 +213,12 @@ def to_finding_args(d: Difference, local: Side, main: ProtoFile) -> dict[str, An
         was = f"; it was at line {other.line} of {side_name}"
     named = other if isinstance(other, (MessageDef, EnumDef)) else own
     old, new = d.detail or ("", "")
-    text = TEMPLATES[d.type].format(
+    subject = _subject(d, local_side)
+    imported = getattr(subject, "origin", "") != ""
+    key = d.type
+    if d.type == "FIELD_NAMED_TYPE_CHANGED" and old == new:
+        key = "FIELD_NAMED_TYPE_CHANGED:definition"
+    text = TEMPLATES[key].format(
         field=_field_words(subject_field, message),
         name=f"`{named.full_name}`" if isinstance(named, (MessageDef, EnumDef)) else f"`{message}`",
         oneof=f"`{oneof_name}`" if oneof_name else "",
@@ -188,13 +227,24 @@ def to_finding_args(d: Difference, local: Side, main: ProtoFile) -> dict[str, An
         writer=writer,
         reader=reader,
         was=was,
+        groups=old,
     )
     node = _pick_local(d, local_side)
+    if own is None and isinstance(other, OneofDef) and isinstance(node, MessageDef):
+        # FORWARD: the oneof at fault is the registered reader's; point at the local one of that name.
+        node = next((x for x in node.oneofs if x.name == other.name), node)
+    if imported:
+        # The element is in an imported file: its own path there, located (line, column) at
+        # the local field that uses it, and the message says where it is in the imported file.
+        text += _imported_where(d, subject, local_side, writer, reader)
+        path = _path_of(subject, d, local_side)
+    else:
+        path = _path_of(node, d, local_side) if node is not None else main.package
     rule = next(r for r in RULES if r.id == d.type)
     return {
         "rule": d.type,
         "message": f"{text[0].upper()}{text[1:]} (Confluent: {d.type} {d.path}).",
-        "path": _path_of(node, d, local_side) if node is not None else main.package,
+        "path": path,
         "line": node.line if node is not None else main.package_line,
         "column": node.column if node is not None else main.package_column,
         "hint": rule.hint,

@@ -7,6 +7,7 @@ a hint and a severity in a table, and every table entry is produced by some test
 from __future__ import annotations
 
 import ast
+import inspect
 import re
 from pathlib import Path
 
@@ -85,11 +86,15 @@ def test_warnings_never_change_the_verdict() -> None:
 
 # ------------------------------------------------------------- meta: ids
 def _emitted_ids() -> set[str]:
-    """Every UPPER_SNAKE constant inside diff.py's functions (ids reach ``ctx.add`` directly or
-    through a local variable), less the scalar wire groups."""
+    """Every UPPER_SNAKE constant inside the functions of diff.py and oneofs.py (ids reach
+    ``ctx.add`` directly or through a value they return), less the scalar wire groups."""
     from pytest_schemafed.formats.protobuf.diff import _SCALAR_KIND
 
-    tree = ast.parse(Path(pb.__file__).with_name("diff.py").read_text())
+    here = Path(pb.__file__)
+    tree = ast.Module(
+        body=[s for name in ("diff.py", "oneofs.py") for s in ast.parse(here.with_name(name).read_text()).body],
+        type_ignores=[],
+    )
     ids = set()
     for func in ast.walk(tree):
         if not isinstance(func, ast.FunctionDef):
@@ -117,3 +122,17 @@ def test_every_table_entry_is_emitted_by_the_engine() -> None:
     assert {r.id for r in RULES} <= _emitted_ids()
     assert {r.id for r in ADVISORY_RULES} == set(ADVISORIES)
     assert [r.id for r in ProtobufFormat.rules] == [r.id for r in (*RULES, *ADVISORY_RULES)]
+
+
+def test_every_rule_and_template_is_asserted_by_some_test() -> None:
+    """Each error rule, advisory and sentence variant is named in a test of this folder (no dead entry)."""
+    here = Path(__file__).parent
+    sources = "\n".join(p.read_text() for p in here.glob("test_*.py"))
+    sources = sources.replace(inspect.getsource(test_every_rule_and_template_is_asserted_by_some_test), "")
+    fixtures = {p.name.upper() for p in (here / "data").iterdir() if p.is_dir()}
+    for rule in (*RULES, *ADVISORY_RULES):
+        assert f'"{rule.id}' in sources or rule.id in fixtures, rule.id
+    variants = {"FIELD_NAMED_TYPE_CHANGED:definition": "keeps its name, but its definition"}
+    assert {k for k in TEMPLATES if ":" in k} == set(variants)
+    for key, phrase in variants.items():
+        assert phrase in TEMPLATES[key] and phrase in sources, key
