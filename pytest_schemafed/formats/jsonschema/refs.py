@@ -127,6 +127,10 @@ class _Resolver:
         self.label = label
         given = [Path(os.path.abspath(b)) for b in boundary] if boundary is not None else []
         self.allowed = _outer([*given, *self.roots, self.main.parent])
+        # messages name files as the label names the schema (relative to the repository, or as given)
+        tail = "/" + label if label and not label.startswith("/") else None
+        own = self.main.as_posix()
+        self.anchor = Path(own[: -len(tail)]) if tail and own.endswith(tail) else None
         self.allowed_real = [Path(os.path.realpath(r)) for r in self.allowed] if self.disk else []
         self.found: dict[str, str] = {}
         self._index: Any = None
@@ -136,6 +140,8 @@ class _Resolver:
         """``path`` relative to the boundary folder holding it (the repository, in a run), else as given."""
         if path == self.main and self.label:
             return self.label
+        if self.anchor is not None and path.is_relative_to(self.anchor):
+            return path.relative_to(self.anchor).as_posix() or "."
         for folder in self.allowed:
             if path.is_relative_to(folder):
                 return path.relative_to(folder).as_posix() or "."
