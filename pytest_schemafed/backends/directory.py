@@ -57,11 +57,12 @@ class DirectoryBackend(Backend):
             )
         self.ref_roots: list[Path] = []
         for index, root in enumerate(spec.options.get("ref_roots") or ()):
-            folder = Path(root) if isinstance(root, str) else None
-            if folder is None or not (folder if folder.is_absolute() else context.rootdir / folder).is_dir():
+            given = Path(root) if isinstance(root, str) else None
+            found = None if given is None else given if given.is_absolute() else context.rootdir / given
+            if found is None or not found.is_dir():
                 raise ConfigError(f"registry {spec.id!r}: ref root {root!r} is not a folder", source=spec.source,
                                   key=f"registries.{spec.id}.ref_roots[{index}]")
-            self.ref_roots.append(folder if folder.is_absolute() else context.rootdir / folder)
+            self.ref_roots.append(found)
 
     def history(self, check: Check) -> History:
         """Every version found for the subject, oldest first.
