@@ -35,6 +35,7 @@ from __future__ import annotations
 import json
 import os
 import posixpath
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,7 @@ from .metaschemas import bundled_uri, normalize_uri
 __all__ = ["MAX_REFERENCED_FILES", "Reader", "local_refs", "ref_pointers"]
 
 Reader = Callable[[Path], "str | None"]
+_OUTWARD_REF = re.compile(r'"\$ref"\s*:\s*"(?!#)')  # a $ref that is more than a fragment
 MAX_REFERENCED_FILES = 2_000
 _NOT_SCHEMAS = frozenset(("enum", "const", "default", "examples"))
 
@@ -305,6 +307,6 @@ def local_refs(path: Path, text: str, roots: Sequence[Path], read: Reader | None
     :returns: reference name -> text; pass it as ``references`` to :meth:`JsonSchemaFormat.parse`.
     :raises SchemaParseError: a ``$ref`` that cannot be resolved or is refused (one line).
     """
-    if "$ref" not in text:
-        return {}
+    if "$ref" not in text or _OUTWARD_REF.search(text) is None:
+        return {}  # no $ref, or only "#/..." ones (JSON escapes in a key or value are not worth a decode)
     return _Resolver(path, roots, read, label, boundary).run(text)
