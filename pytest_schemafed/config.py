@@ -21,6 +21,9 @@ does not parse, more than :data:`MAX_REGISTRIES` registries or
 
 ``check_timeout`` (top level, seconds, default 60): how long one check may run; a check
 past it fails with one line instead of stalling the run.
+
+``json_schema_dialects`` (top level, a list of URIs): ``$schema`` values, besides the
+json-schema.org drafts, that make a ``.json`` file a JSON Schema (a company meta-schema).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from .backends.base import BackendSpec, Option
 from .config_read import read_toml, read_yaml
-from .config_values import describe_kind, did_you_mean, template_problem, validate_options
+from .config_values import describe_kind, did_you_mean, template_problem, uri_problem, validate_options
 from .errors import ConfigError
 from .model import Level
 
@@ -64,10 +67,11 @@ SCHEMA_KEYS: Mapping[str, Option] = {
     "registries": Option(list, doc="ids of the registries these files are checked against (default: all)"),
     "import_roots": Option(list, doc="folders imports are resolved against (Protobuf)"),
 }
-TOP_KEYS = ("schemafed", "schemas", "registries", "exclude", "check_timeout")
+TOP_KEYS = ("schemafed", "schemas", "registries", "exclude", "check_timeout", "json_schema_dialects")
 MAX_REGISTRIES = 1_000
 MAX_SCHEMA_ENTRIES = 10_000
 MAX_EXCLUDES = 10_000
+MAX_DIALECTS = 1_000
 DEFAULT_CHECK_TIMEOUT = 60.0
 MAX_CHECK_TIMEOUT = 24 * 3600.0
 MAX_IN_FLIGHT = 256
@@ -101,6 +105,7 @@ class Settings:
     zero_config: bool = False
     base_dir: Path = field(default_factory=Path.cwd)
     check_timeout: float = DEFAULT_CHECK_TIMEOUT
+    json_schema_dialects: frozenset[str] = frozenset()  # normalised (metaschemas.normalize_uri)
 
     def entry_for(self, relpath: str) -> SchemaEntry | None:
         """The first ``schemas:`` entry selecting ``relpath``, or ``None``."""
@@ -193,6 +198,7 @@ def load_settings(
     if not isinstance(enabled, bool):
         raise ConfigError("expected true or false", source=source, key="schemafed")
     check_timeout = _check_timeout(data.get("check_timeout", DEFAULT_CHECK_TIMEOUT), source)
+    dialects = _json_schema_dialects(data.get("json_schema_dialects", []), source)
     schemas = tuple(_schema_entries(data.get("schemas"), source, registry))
     specs = tuple(_registry_specs(data.get("registries"), source, registry, env))
     if not specs:
@@ -220,6 +226,7 @@ def load_settings(
         exclude=tuple(glob_to_regex(e) for e in exclude),
         base_dir=base_dir,
         check_timeout=check_timeout,
+        json_schema_dialects=dialects,
     )
 
 
@@ -232,6 +239,24 @@ def _check_timeout(value: Any, source: str) -> float:
         raise ConfigError(f"expected a number of seconds above 0 and at most {MAX_CHECK_TIMEOUT:.0f}, got {value}",
                           source=source, key="check_timeout")
     return float(value)
+
+
+def _json_schema_dialects(value: Any, source: str) -> frozenset[str]:
+    """``json_schema_dialects``: absolute URIs, normalised for comparison with a file's ``$schema``."""
+    key = "json_schema_dialects"
+    if not isinstance(value, list):
+        raise ConfigError(f"expected a list of meta-schema URIs, got {describe_kind(value)}", source=source, key=key)
+    if len(value) > MAX_DIALECTS:
+        raise ConfigError(f"{len(value):,} URIs; at most {MAX_DIALECTS:,} are allowed", source=source, key=key)
+    from .formats.jsonschema.metaschemas import normalize_uri
+
+    found = set()
+    for index, uri in enumerate(value):
+        problem = uri_problem(uri)
+        if problem:
+            raise ConfigError(problem, source=source, key=f"{key}[{index}]")
+        found.add(normalize_uri(uri))
+    return frozenset(found)
 
 
 def _zero_config(rootdir: Path) -> Settings:

@@ -17,7 +17,8 @@ from .errors import ConfigError
 from .secrets import Secret
 
 __all__ = [
-    "URL_KEYS", "describe_kind", "did_you_mean", "is_url_key", "template_problem", "url_problem", "validate_options",
+    "URL_KEYS", "describe_kind", "did_you_mean", "is_url_key", "template_problem", "uri_problem", "url_problem",
+    "validate_options",
 ]
 
 URL_KEYS = ("url",)  # and every key ending in `_url`: token_url, endpoint_url, sts_endpoint_url
@@ -71,6 +72,27 @@ def url_problem(value: object) -> str | None:
         return f"not an http(s) URL: it starts with {url.scheme + ':' if url.scheme else 'no scheme'}"
     if not url.host:
         return "not a valid URL: it has no host"
+    return None
+
+
+def uri_problem(value: object) -> str | None:
+    """What is wrong with an absolute URI that names a document (a ``$schema``), or ``None``.
+
+    Any scheme but ``file`` (``https://...``, ``urn:...``, ``tag:...``), no whitespace.
+    """
+    from urllib.parse import urlsplit
+
+    if not isinstance(value, str):
+        return f"expected a URI string, got {describe_kind(value)}"
+    if not value or value != value.strip() or any(c.isspace() for c in value):
+        return f"not a URI: {value!r} is empty or holds whitespace"
+    parts = urlsplit(value)
+    if not parts.scheme or len(parts.scheme) < 2:
+        return f"not an absolute URI (expected e.g. https://example.com/meta.json): {value!r}"
+    if parts.scheme.lower() == "file":
+        return "a file:// URI names no meta-schema schemafed may read; use the URI the files' $schema holds"
+    if parts.scheme.lower() in ("http", "https") and not parts.netloc:
+        return f"not a valid URL: it has no host: {value!r}"
     return None
 
 

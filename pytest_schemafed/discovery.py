@@ -26,7 +26,7 @@ from .registry import Registry
 
 __all__ = [
     "broken_links", "find_format", "import_roots", "load_content", "load_source", "outside_reason",
-    "relative_posix", "relpath_of", "render_subject",
+    "proto_roots_line", "relative_posix", "relpath_of", "render_subject",
 ]
 
 _FIELDS = frozenset({"stem", "dir", "name", "path", "format"})
@@ -132,7 +132,20 @@ def find_format(path: Path, settings: Settings, registry: Registry) -> tuple[Sch
         name = _format_by_name(path, registry)  # never opened, so only a name can say
         return (entry, name) if name is not None else None
     fmt = registry.detect(path)
+    if fmt is None and settings.json_schema_dialects and path.name.endswith(".json"):
+        return (entry, "json") if _names_listed_dialect(path, settings, registry) else None
     return (entry, fmt.name) if fmt is not None else None
+
+
+def _names_listed_dialect(path: Path, settings: Settings, registry: Registry) -> bool:
+    """True when the ``$schema`` of the ``.json`` file ``path`` is one of ``json_schema_dialects:``."""
+    json_format = registry.formats.get("json")
+    dialect_of = getattr(json_format, "dialect_of", None)
+    if dialect_of is None:
+        return False
+    from .formats.jsonschema.metaschemas import is_dialect
+
+    return is_dialect(dialect_of(path), settings.json_schema_dialects)
 
 
 def load_source(
@@ -175,7 +188,8 @@ def load_content(source: SchemaSource, rootdir: Path, registry: Registry) -> Sch
     references: dict[str, str] = {}
     try:
         if resolver is not None:
-            references = resolver(source.path, text, import_roots(source, rootdir))
+            references = resolver(source.path, text, import_roots(source, rootdir, text), label=source.relpath,
+                                  boundary=[rootdir])
         parsed = fmt.parse(text, path=source.relpath, references=references or None)
     except SchemaParseError as exc:
         error = str(exc) if exc.path is not None else f"{source.relpath}: {exc.reason}"
@@ -183,9 +197,56 @@ def load_content(source: SchemaSource, rootdir: Path, registry: Registry) -> Sch
     return SchemaContent(text, parsed, references)
 
 
-def import_roots(source: SchemaSource, rootdir: Path) -> list[Path]:
-    """Folders the imports of ``source`` are resolved against: the entry's, else its folder and the rootdir."""
-    return [rootdir / r for r in source.entry.get("import_roots") or ()] or [source.path.parent, rootdir]
+def import_roots(source: SchemaSource, rootdir: Path, text: str | None = None) -> list[Path]:
+    """Folders the imports (Protobuf) or ``$ref`` (JSON Schema) of ``source`` are resolved against, in order.
+
+    * Protobuf: the entry's ``import_roots:``; without them, the roots buf's files
+      (``buf.work.yaml``, ``buf.yaml``) or the file's ``package`` give
+      (:mod:`.formats.protobuf.roots`), then its folder and the rootdir.
+    * JSON Schema: the entry's ``import_roots:``, searched after the referring file's
+      folder (none by default: a relative ``$ref`` is relative to the file that writes it).
+    * others: the entry's ``import_roots:``, else the file's folder and the rootdir.
+
+    :param text: the file's text (Protobuf reads its ``package``; from disk when not given).
+    :raises SchemaParseError: a buf configuration that decides the roots cannot be used.
+    """
+    configured = [rootdir / r for r in source.entry.get("import_roots") or ()]
+    if source.format == "json":
+        return configured
+    if configured:
+        return configured
+    if source.format == "protobuf":
+        from .formats.protobuf.roots import file_roots
+
+        inferred = [root for root, _ in file_roots(source.path, rootdir, text)]
+        return _unique([*inferred, source.path.parent, rootdir])
+    return [source.path.parent, rootdir]
+
+
+def _unique(paths: list[Path]) -> list[Path]:
+    return list(dict.fromkeys(paths))
+
+
+def proto_roots_line(settings: Settings, rootdir: Path) -> str | None:
+    """The header's line naming the Protobuf import roots, or ``None`` when no ``.proto`` file is selected.
+
+    Walks the rootdir once (bounded, see :mod:`.repo_index`); nothing is imported when
+    there is no ``.proto`` file.
+    """
+    from . import repo_index
+
+    if not repo_index.has_file(rootdir, ".proto"):
+        return None
+    selected: dict[Path, SchemaEntry] = {}
+    for path in repo_index.files(rootdir, ".proto"):
+        entry = settings.entry_for(relpath_of(path, settings.base_dir))
+        if entry is not None and entry.format in (None, "protobuf"):
+            selected[path] = entry
+    if not selected:
+        return None
+    from .formats.protobuf.roots import header_line
+
+    return header_line(rootdir, selected, lambda path: selected[path].import_roots or None)
 
 
 def render_subject(template: str, source: SchemaSource, record_name: str | None) -> str:

@@ -20,6 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from . import repo_index
 from .backends.base import Backend, BackendSpec, Judge, RunContext
 from .config import Settings
 from .discovery import find_format, load_content, load_source
@@ -123,6 +124,7 @@ class Gate:
         self.settings = settings
         self.registry = registry
         self.rootdir = rootdir
+        repo_index.forget()  # the $id index and buf layouts of an earlier run may be out of date
         self.level = level
         self.subject_hook = subject_hook
         self.on_verdict = on_verdict

@@ -19,7 +19,7 @@ from _pytest._code.code import ReprExceptionInfo, ReprFileLocation, ReprTracebac
 
 from . import hookspecs, masking
 from .config import CONFIG_NAMES, Settings, load_settings
-from .discovery import broken_links
+from .discovery import broken_links, proto_roots_line
 from .errors import ConfigError, SchemafedError
 from .gate import Gate
 from .model import Check, CheckResult, Level, Outcome, SchemaSource, Verdict
@@ -190,6 +190,9 @@ class SchemafedPlugin:
         lines = [f"schemafed: {rid}: {line}" for rid, backend in gate.backends.items()
                  if (line := backend.baseline())]
         lines.extend(f"schemafed: {rid}: cannot be used: {error}" for rid, error in gate.backend_errors.items())
+        roots = proto_roots_line(self.settings, config.rootpath)
+        if roots:
+            lines.append(f"schemafed: {roots}")
         return lines
 
     def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:

@@ -5,6 +5,11 @@ Layouts, for a subject ``orders-value`` and a local file ``orders.avsc``:
 * ``<path>/orders-value.avsc``: the latest version only;
 * ``<path>/orders-value/1.avsc``, ``2.avsc``, ...: a history, ordered by the
   number in the file name (oldest first), which transitive levels use in full.
+
+References of a version file are resolved as the local file's are: a JSON Schema
+``$ref`` beside the version file, then under each of ``ref_roots:``; a Protobuf import
+under ``ref_roots:``, then the folder. Files are read only inside the folder and the
+ref roots; a reference found nowhere fails the item with one line.
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ class DirectoryBackend(Backend):
     type_name = "directory"
     options: ClassVar = {
         "path": Option(str, required=True, doc="the folder holding the exported versions"),
+        "ref_roots": Option(list, doc="folders (relative to the rootdir) where the versions' $ref and imports "
+                                      "are also looked for: files outside the folder"),
     }
     local = True
     max_in_flight = 1
@@ -48,6 +55,14 @@ class DirectoryBackend(Backend):
                 f"registry {spec.id!r}: folder {self.folder} does not exist", source=spec.source,
                 key=f"registries.{spec.id}.path",
             )
+        self.ref_roots: list[Path] = []
+        for index, root in enumerate(spec.options.get("ref_roots") or ()):
+            given = Path(root) if isinstance(root, str) else None
+            found = None if given is None else given if given.is_absolute() else context.rootdir / given
+            if found is None or not found.is_dir():
+                raise ConfigError(f"registry {spec.id!r}: ref root {root!r} is not a folder", source=spec.source,
+                                  key=f"registries.{spec.id}.ref_roots[{index}]")
+            self.ref_roots.append(found)
 
     def history(self, check: Check) -> History:
         """Every version found for the subject, oldest first.
@@ -61,14 +76,31 @@ class DirectoryBackend(Backend):
                 if files:
                     files.sort(key=_version_key)
                     return History(versions=tuple(
-                        HistoryVersion(version=p.name[: -len(suffix)] if suffix else p.name,
-                                       text=self._read(self._inside(p, check)))
+                        self._version(check, p.name[: -len(suffix)] if suffix else p.name, self._inside(p, check))
                         for p in files
                     ))
             single = self._inside(self.folder / f"{check.subject}{suffix}", check)
             if single.is_file():
-                return History(versions=(HistoryVersion(version="latest", text=self._read(single)),))
+                return History(versions=(self._version(check, "latest", single),))
         raise SubjectNotFound(f"no file for subject {check.subject!r} in {self.folder}")
+
+    def _version(self, check: Check, version: str, path: Path) -> HistoryVersion:
+        """One version file, with the files its ``$ref`` or imports reach (from the folder and the ref roots)."""
+        text = self._read(path)
+        fmt = self.context.registry.formats.get(check.source.format)
+        resolver = getattr(fmt, "local_imports", None)
+        references = None
+        if resolver is not None:
+            boundary = [*(r.resolve() for r in self.ref_roots), self.folder.resolve()]
+            search = boundary[:-1] if check.source.format == "json" else boundary
+            references = resolver(path, text, search, label=self._shown(path), boundary=boundary) or None
+        return HistoryVersion(version=version, text=text, references=references)
+
+    def _shown(self, path: Path) -> str:
+        try:
+            return f"{self.spec.options['path'].rstrip('/')}/{path.relative_to(self.folder.resolve()).as_posix()}"
+        except ValueError:
+            return path.as_posix()
 
     def _inside(self, path: Path, check: Check) -> Path:
         """``path`` if it stays in the folder once resolved (``..``, an absolute subject, a symlink out)."""

@@ -395,7 +395,7 @@ class GitBackend(Backend):
         return History(versions=(HistoryVersion(version=repo.label, text=text, references=references),))
 
     def _references_at_ref(self, repo: _Repository, check: Check, text: str) -> dict[str, str] | None:
-        """The files the old text imports, as they were at the ref (Protobuf imports)."""
+        """The files the old text imports (Protobuf) or refers to (JSON Schema ``$ref``), as they were at the ref."""
         fmt = self.context.registry.formats.get(check.source.format)
         resolver = getattr(fmt, "local_imports", None)
         if resolver is None:
@@ -412,8 +412,8 @@ class GitBackend(Backend):
             blob = repo.blobs.get(relpath)
             return None if blob is None else blob.decode("utf-8", errors="replace")
 
-        roots = import_roots(check.source, self.context.rootdir)
-        return resolver(check.source.path, text, roots, read_at_ref) or None
+        roots = import_roots(check.source, self.context.rootdir, text)
+        return resolver(check.source.path, text, roots, read_at_ref, boundary=[self.context.rootdir]) or None
 
     def after_fork(self) -> None:
         """In a worker: forget the parent's ``cat-file`` pipes; a read starts a process of its own."""

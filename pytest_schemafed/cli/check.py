@@ -53,9 +53,11 @@ def add_compare_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", help="avro, json, protobuf... (default: from the file names, and for .json "
                                          "files from their content)")
     parser.add_argument("--level", default="BACKWARD", help="compatibility level (default: BACKWARD)")
-    parser.add_argument("-I", "--import-root", metavar="DIR", action="append", default=[],
-                        help="a folder imports are resolved in (repeatable; default: each file's folder and the "
-                             "current one)")
+    parser.add_argument("-I", "--import-root", "--ref-root", dest="import_root", metavar="DIR", action="append",
+                        default=[],
+                        help="a folder Protobuf imports and JSON Schema $ref are also resolved in (repeatable; "
+                             "imports default to each file's folder and the current one, a $ref is first "
+                             "looked for beside the file that writes it)")
 
 
 # ----------------------------------------------------------------------------- check
@@ -240,6 +242,18 @@ def _compare_format(args: argparse.Namespace, texts: tuple[str, str], registry: 
     return found
 
 
+def _file_references(resolver: Any, fmt: Format, path: Path, text: str, roots: list[Path]) -> dict[str, str]:
+    """The local files ``path`` imports or refers to; read only under the roots, its folder and the current one.
+
+    A JSON Schema ``$ref`` is relative to the file that writes it, then looked for under
+    each ``-I``; a Protobuf import is looked for under each ``-I``, the file's folder and
+    the current folder, as before.
+    """
+    boundary = [*roots, path.parent, Path.cwd()]
+    search = roots if fmt.name == "json" else boundary
+    return dict(resolver(path, text, search, label=str(path), boundary=boundary))
+
+
 def run_compare(args: argparse.Namespace, registry: Registry) -> int:
     """Compare two files at a level and print each finding at its line in NEW (or one JSON document)."""
     try:
@@ -261,8 +275,8 @@ def run_compare(args: argparse.Namespace, registry: Registry) -> int:
         refs: dict[str, str] = {}
         old_refs: dict[str, str] = {}
         if resolver is not None:
-            refs = resolver(new_path, new_text, [*roots, new_path.parent, Path.cwd()])
-            old_refs = resolver(old_path, old_text, [*roots, old_path.parent, Path.cwd()])
+            refs = _file_references(resolver, fmt, new_path, new_text, roots)
+            old_refs = _file_references(resolver, fmt, old_path, old_text, roots)
         verdict = check_compatibility(
             new_text, [HistoryVersion(version=args.old, text=old_text, references=old_refs or None)],
             format=fmt.name, level=level, references=refs or None, path=args.new,

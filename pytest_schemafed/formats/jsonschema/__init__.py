@@ -1,7 +1,13 @@
 """The ``json`` format: JSON Schema files and Confluent's JSON Schema compatibility rules.
 
-Which files: ``*.schema.json`` always; any other ``.json`` only when its top level
-is an object with a ``$schema`` key (so ``package.json`` is never collected).
+Which files: ``*.schema.json`` always; any other ``.json`` only when its top-level
+``$schema`` names a JSON Schema meta-schema (a json-schema.org draft, or a URI listed
+under ``json_schema_dialects:``). A file whose ``$schema`` points at some other schema
+(``renovate.json``, ``biome.json``, ``tsconfig.json``...) is an instance, not a schema,
+and is left alone; ``package.json`` has no ``$schema`` at all.
+
+References: :mod:`.refs` finds the local files a ``$ref`` reaches (relative paths,
+``$id`` URLs), :mod:`.metaschemas` the bundled meta-schemas; nothing is fetched.
 
 What compatible means: Confluent Schema Registry's meaning for JSON Schema. Its
 differ (``SchemaDiff``) lists every change between the writer's schema (original)
@@ -14,7 +20,9 @@ they surprise (adding a typed property to an *open* object breaks BACKWARD).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+import posixpath
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import ClassVar
 
@@ -23,10 +31,12 @@ from ..base import Format, ParsedSchema, Rule, Side
 from .context import Change
 from .differ import diff
 from .messages import sentence
+from .metaschemas import is_dialect
 from .parsing import ParsedJsonSchema, parse_schema
+from .refs import local_refs
 from .rules import COMPATIBLE_CHANGES, RULES, RULES_BY_ID
 
-__all__ = ["JsonSchemaFormat", "ParsedJsonSchema", "changes"]
+__all__ = ["JsonSchemaFormat", "ParsedJsonSchema", "changes", "top_level_schema_value"]
 
 _SNIFF_BYTES = 8192
 
@@ -36,26 +46,24 @@ def changes(original: ParsedJsonSchema, update: ParsedJsonSchema) -> list[str]:
     return [str(c) for c in diff(original.root, update.root)]
 
 
-def _top_level_has_schema_key(head: str) -> bool:
-    """True when the JSON text ``head`` starts an object with a top-level ``"$schema"`` key."""
+def top_level_schema_value(head: str) -> str | None:
+    """The string value of the top-level ``"$schema"`` key of the JSON text ``head`` (its start), or ``None``."""
     i = 0
     n = len(head)
     while i < n and head[i] in " \t\r\n\ufeff":
         i += 1
     if i >= n or head[i] != "{":
-        return False
+        return None
     depth = 0
     expect_key = False
     while i < n:
         ch = head[i]
         if ch == '"':
-            end = i + 1
-            while end < n and head[end] != '"':
-                end += 2 if head[end] == "\\" else 1
-            if end >= n:
-                return False
+            end = _string_end(head, i)
+            if end < 0:
+                return None
             if depth == 1 and expect_key and head[i + 1 : end] == "$schema":
-                return True
+                return _string_value_after(head, end + 1)
             i = end + 1
             expect_key = False
             continue
@@ -67,7 +75,38 @@ def _top_level_has_schema_key(head: str) -> bool:
         elif ch == "," and depth == 1:
             expect_key = True
         i += 1
-    return False
+    return None
+
+
+def _string_end(text: str, start: int) -> int:
+    """Index of the quote closing the JSON string opened at ``start``, or -1 when the text ends first."""
+    end = start + 1
+    n = len(text)
+    while end < n and text[end] != '"':
+        end += 2 if text[end] == "\\" else 1
+    return end if end < n else -1
+
+
+def _string_value_after(text: str, i: int) -> str | None:
+    """The JSON string value following a key that ends before ``i`` (``: "value"``), or ``None``."""
+    n = len(text)
+    while i < n and text[i] in " \t\r\n":
+        i += 1
+    if i >= n or text[i] != ":":
+        return None
+    i += 1
+    while i < n and text[i] in " \t\r\n":
+        i += 1
+    if i >= n or text[i] != '"':
+        return None
+    end = _string_end(text, i)
+    if end < 0:
+        return None
+    try:
+        value = json.loads(text[i : end + 1])
+    except ValueError:
+        return None
+    return value if isinstance(value, str) else None
 
 
 class JsonSchemaFormat(Format):
@@ -79,18 +118,40 @@ class JsonSchemaFormat(Format):
     rules: ClassVar[tuple[Rule, ...]] = RULES
 
     def detect(self, path: Path) -> bool:
-        """``*.schema.json``, or a ``.json`` whose first bytes show a top-level ``$schema`` key."""
+        """``*.schema.json``, or a ``.json`` whose top-level ``$schema`` names a json-schema.org draft."""
         name = path.name
         if name.endswith(self.extensions):
             return True
         if not name.endswith(".json"):
             return False
+        return is_dialect(self.dialect_of(path))
+
+    def dialect_of(self, path: Path) -> str | None:
+        """The top-level ``$schema`` of the ``.json`` file ``path`` (from its first 8 KiB), or ``None``."""
         try:
             with path.open("r", encoding="utf-8", errors="replace") as handle:
                 head = handle.read(_SNIFF_BYTES)
         except OSError:
-            return False
-        return _top_level_has_schema_key(head)
+            return None
+        return top_level_schema_value(head)
+
+    def local_imports(
+        self,
+        path: Path,
+        text: str,
+        import_roots: list[Path],
+        read: Callable[[Path], str | None] | None = None,
+        *,
+        label: str | None = None,
+        boundary: list[Path] | None = None,
+    ) -> dict[str, str]:
+        """Texts of the local files the ``$ref`` of ``text`` reach, transitively (see :mod:`.refs`).
+
+        :param import_roots: ref roots, searched after the referring file's folder.
+        :param boundary: the folders that may be read (the repository).
+        :raises SchemaParseError: a ``$ref`` that cannot be resolved or is refused, in one line.
+        """
+        return local_refs(path, text, import_roots, read, label=label, boundary=boundary)
 
     def parse(
         self,
@@ -126,6 +187,7 @@ class JsonSchemaFormat(Format):
             if inner is not change:
                 detail = self._sentence(inner, writer, reader, original_name, update_name)
                 message = f"{message}; the closest alternative differs here: {detail}"
+            message += self._defined_in(local_doc, inner.segments)
             findings.append(
                 Finding(
                     rule=change.type,
@@ -151,8 +213,25 @@ class JsonSchemaFormat(Format):
             and frame.original_depth == frame.update_depth == len(change.segments)
         ):
             kinds = (frame.original.kind, frame.update.kind)
+        values = None
+        if writer.has_refs or reader.has_refs:  # the path may run through a $ref into another file
+            values = (writer.follow(change.segments)[0], reader.follow(change.segments)[0])
         return sentence(change.type, change.segments, writer.document, reader.document,
-                        orig=original_name, upd=update_name, kinds=kinds)
+                        orig=original_name, upd=update_name, kinds=kinds, values=values)
+
+    @staticmethod
+    def _defined_in(parsed: ParsedJsonSchema, segments: tuple[str, ...]) -> str:
+        """`` (in address.json:5)`` when the change lies in a file the schema refers to, else ``""``."""
+        if not parsed.has_refs or parsed.loader is None:
+            return ""
+        _, doc, pointer = parsed.follow(segments)
+        if not doc or doc not in parsed.reference_texts:
+            return ""
+        where = parsed.locate_in_reference(doc, pointer)
+        shown = doc
+        if parsed.path and not parsed.path.startswith(("/", "<")):
+            shown = posixpath.normpath(posixpath.join(posixpath.dirname(parsed.path), doc))
+        return f" (in {shown}{f':{where[0]}' if where else ''}, which this schema refers to)"
 
     @staticmethod
     def _local_pointer(change: Change, parsed: ParsedJsonSchema, local: Side) -> str:

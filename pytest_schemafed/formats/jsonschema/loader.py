@@ -2,8 +2,9 @@
 
 One :class:`Loader` per parse: it turns the document (and the referenced documents,
 ``name -> JSON``) into :class:`Node` objects, resolving every ``$ref`` it reaches
-(``#/definitions/...``, ``#/$defs/...``, anchors, and relative file refs such as
-``address.json#/definitions/street``). A chain of ``$ref`` that only points at
+(``#/definitions/...``, ``#/$defs/...``, anchors, relative file refs such as
+``address.json#/definitions/street`` or ``../common/money.json``, a document's ``$id``,
+and the bundled meta-schemas of :mod:`.metaschemas`, offline). A chain of ``$ref`` that only points at
 other ``$ref`` and comes back is a cycle and an error, and so is one that comes
 back only through ``allOf``/``anyOf``/``oneOf`` (``{"allOf": [{"$ref": "#"}]}``: a
 schema defined as itself, which no validator or differ can walk to an end);
@@ -17,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin
 
+from . import metaschemas
 from .model import ALL_OF, ANY_OF, ONE_OF, Node, freeze
 
 __all__ = ["DRAFT_URIS", "LoadError", "Loader", "draft_of"]
@@ -116,10 +118,12 @@ class Loader:
         self.refs: list[Node] = []
         self.pending: list[tuple[Node, tuple[str, str, Any]]] = []
         main_draft = draft if draft is not None else draft_of(document)
-        self._register("", document, MAIN_URI, main_draft)
-        for name, ref_doc in (references or {}).items():
+        refs = references or {}
+        main_uri = _main_uri(refs)
+        self._register("", document, main_uri, main_draft)
+        for name, ref_doc in refs.items():
             self.docs[name] = ref_doc
-            self._register(name, ref_doc, urljoin(SYNTHETIC_ROOT, name), draft_of(ref_doc, main_draft))
+            self._register(name, ref_doc, urljoin(main_uri, name), draft_of(ref_doc, main_draft))
 
     def _register(self, name: str, document: Any, uri: str, draft: int) -> None:
         self.drafts[name] = draft
@@ -369,6 +373,8 @@ class Loader:
         uri, fragment = urldefrag(target)
         name = self.by_uri.get(uri)
         if name is None:
+            name = self._bundled(uri)
+        if name is None:
             name = self._guess_document(ref, uri)
         if name is None:
             known = ", ".join(sorted(n for n in self.docs if n)) or "none given"
@@ -392,6 +398,18 @@ class Loader:
             raise LoadError(f"cannot resolve $ref {ref!r}: no anchor {fragment!r}", doc, ptr)
         return name, found[0], found[1]
 
+    def _bundled(self, uri: str) -> str | None:
+        """The name of the bundled meta-schema ``uri`` names, loaded as one more document on first use."""
+        canonical = metaschemas.bundled_uri(uri) if uri else None
+        if canonical is None:
+            return None
+        if canonical not in self.docs:
+            document = metaschemas.bundled(canonical)
+            self.docs[canonical] = document
+            self._register(canonical, document, canonical, draft_of(document, 7))
+        self.by_uri[uri] = canonical
+        return canonical
+
     def _guess_document(self, ref: str, uri: str) -> str | None:
         if not uri:
             return None
@@ -400,6 +418,21 @@ class Loader:
             if name and (name == ref.split("#", 1)[0] or name.rsplit("/", 1)[-1] == tail):
                 return name
         return None
+
+
+def _main_uri(references: Mapping[str, Any]) -> str:
+    """Where the main document sits: deep enough that every ``../`` of a reference name stays distinct.
+
+    Reference names are paths relative to the main document's folder; with the main
+    document at the synthetic root, ``../a.json`` and ``a.json`` would be the same URI.
+    """
+    ups = 0
+    for name in references:
+        count = 0
+        while name.startswith("../", count * 3):
+            count += 1
+        ups = max(ups, count)
+    return SYNTHETIC_ROOT + "_/" * ups + "__local__.json"
 
 
 def _combinator_edges(node: Node) -> list[Node]:

@@ -13,9 +13,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["sentence", "subject_of"]
+__all__ = ["MISSING", "sentence", "subject_of"]
 
 _MISSING = object()
+MISSING = _MISSING  # what value_at gives for a path that leads nowhere
 _CONTAINERS = {"properties", "patternProperties", "definitions", "$defs", "dependentSchemas", "dependencies"}
 _COMBINERS = {"allOf": "allOf", "anyOf": "anyOf", "oneOf": "oneOf", "not": "not"}
 
@@ -147,6 +148,7 @@ def sentence(
     orig: str,
     upd: str,
     kinds: tuple[str, str] | None = None,
+    values: tuple[Any, Any] | None = None,
 ) -> str:
     """The sentence of one incompatible change.
 
@@ -156,10 +158,12 @@ def sentence(
     :param kinds: the model kinds of the two schemas at the path, when known: a type
         change between two schemas that spell the same ``type`` is a change of kind
         (an object becoming a combination), and is told as such.
+    :param values: the (original, update) values at the path when the caller found them
+        itself (through ``$ref``); else they are read from the documents.
     """
     ends_at_schema = _ends_at_schema(segments)
     keyword = "" if ends_at_schema else segments[-1]
-    old, new = value_at(original, segments), value_at(update, segments)
+    old, new = values if values is not None else (value_at(original, segments), value_at(update, segments))
     if rule_id.startswith("TYPE_"):
         old, new = _type_of(old), _type_of(new)
         if old == new and kinds is not None and kinds[0] != kinds[1]:

@@ -14,7 +14,7 @@ stay far below Python's recursion limit (the differ needs about four frames a le
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ...errors import SchemaParseError
@@ -22,6 +22,8 @@ from ..base import ParsedSchema
 from ..jsonpos import JsonPositions
 from ..limits import json_deeper_than
 from .loader import Loader, LoadError, draft_of
+from .messages import MISSING
+from .metaschemas import bundled_uri
 from .model import Node
 from .validate import looks_valid, meta_errors
 
@@ -36,7 +38,7 @@ _DRAFT_NAMES = {4: "draft-04", 6: "draft-06", 7: "draft-07", 2019: "2019-09", 20
 class ParsedJsonSchema(ParsedSchema):
     """A JSON Schema document, its draft, and the model graph the differ compares."""
 
-    __slots__ = ("_positions", "document", "draft", "has_refs", "imports", "root")
+    __slots__ = ("_positions", "document", "draft", "has_refs", "imports", "loader", "reference_texts", "root")
 
     def __init__(self, text: str, path: str | None, document: Any, draft: int, root: Node, imports: list[str]) -> None:
         super().__init__(text, path)
@@ -46,6 +48,38 @@ class ParsedJsonSchema(ParsedSchema):
         self.imports = imports
         self.has_refs = True
         self._positions: JsonPositions | None = None
+        self.loader: Loader | None = None
+        self.reference_texts: Mapping[str, str] = {}
+
+    def follow(self, segments: Sequence[str]) -> tuple[Any, str, str]:
+        """The value at Confluent path ``segments``, through ``$ref``: (value, document name, pointer).
+
+        The document name is ``""`` for this schema, else the reference's name; the value
+        is :data:`.messages.MISSING` where the path leads nowhere.
+        """
+        value, doc, pointer = self.document, "", ""
+        for token in segments:
+            for _ in range(64):  # a chain of $ref to $ref; cycles are refused at load, this only bounds
+                if not (isinstance(value, dict) and token not in value and isinstance(value.get("$ref"), str)
+                        and self.loader is not None):
+                    break
+                try:
+                    doc, pointer, value = self.loader.resolve(value["$ref"], doc, pointer)
+                except LoadError:
+                    return MISSING, doc, pointer
+            if isinstance(value, dict) and token in value:
+                value = value[token]
+            elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+                value = value[int(token)]
+            else:
+                return MISSING, doc, pointer
+            pointer += "/" + token.replace("~", "~0").replace("/", "~1")
+        return value, doc, pointer
+
+    def locate_in_reference(self, name: str, pointer: str) -> tuple[int, int] | None:
+        """(line, column) of ``pointer`` in the local reference ``name``, when its text is known."""
+        text = self.reference_texts.get(name)
+        return JsonPositions(text).locate(pointer) if text is not None else None
 
     def locate(self, schema_path: str) -> tuple[int, int] | None:
         """(line, column) of a JSON pointer (``#/properties/a``) or its nearest ancestor."""
@@ -155,7 +189,13 @@ def parse_schema(
         ) from None
     except RecursionError:  # a safety net: MAX_DEPTH keeps the loader far from Python's limit
         raise _too_deep(path) from None
-    imports = sorted({n.ref.split("#", 1)[0] for n in loader.refs if n.ref and not n.ref.startswith("#")})
+    imports = sorted({
+        n.ref.split("#", 1)[0] for n in loader.refs
+        if n.ref and not n.ref.startswith("#") and bundled_uri(n.ref) is None  # registries know the meta-schemas
+    })
     parsed = ParsedJsonSchema(text, path, document, draft, root, imports)
     parsed.has_refs = has_refs
+    if has_refs:
+        parsed.loader = loader
+        parsed.reference_texts = dict(references or {})
     return parsed

@@ -117,8 +117,13 @@ class ProtobufFormat(Format):
         read: Callable[[Path], str | None] | None = None,
         *,
         label: str | None = None,
+        boundary: list[Path] | None = None,
     ) -> dict[str, str]:
-        """Texts of the local files ``text`` imports, transitively (see :func:`local_imports`)."""
+        """Texts of the local files ``text`` imports, transitively (see :func:`local_imports`).
+
+        ``boundary`` (the repository) is accepted for the signature all formats share: an
+        import is only ever read under the import roots and the importing file's folder.
+        """
         if read is None:
             return local_imports(path, text, import_roots, label=label)
         return local_imports(path, text, import_roots, read, label=label)

@@ -32,10 +32,18 @@ def test_detect__package_json_is_not_collected(tmp_path: Path, fmt: JsonSchemaFo
 
 
 def test_detect__json_with_top_level_schema_key_is_claimed(tmp_path: Path, fmt: JsonSchemaFormat) -> None:
-    """order.json whose top level has $schema (after nested objects) is a schema."""
+    """order.json whose top level has a json-schema.org $schema (after nested objects) is a schema."""
+    path = tmp_path / "order.json"
+    path.write_text(json.dumps({"title": "Order", "definitions": {"a": {"type": "string"}},
+                                "$schema": "http://json-schema.org/draft-07/schema#"}))
+    assert fmt.detect(path)
+
+
+def test_detect__json_whose_schema_is_not_a_meta_schema_is_an_instance(tmp_path: Path, fmt: JsonSchemaFormat) -> None:
+    """order.json whose $schema names some other schema ("x", a renovate URL) is an instance, not claimed."""
     path = tmp_path / "order.json"
     path.write_text(json.dumps({"title": "Order", "definitions": {"a": {"type": "string"}}, "$schema": "x"}))
-    assert fmt.detect(path)
+    assert not fmt.detect(path)
 
 
 def test_detect__json_array_or_other_extension_is_not_claimed(tmp_path: Path, fmt: JsonSchemaFormat) -> None:
