@@ -25,8 +25,8 @@ from .gate import Gate
 from .model import Check, CheckResult, Level, Outcome, SchemaSource, Verdict
 from .registry import ENTRY_POINT_GROUP, Registry, fill_registry
 from .report import teardown_index
-from .report.collect import RESULT_PROPERTY
-from .report.terminal import headline, render_failure, render_summary
+from .report.collect import RESULT_PROPERTY, result_of
+from .report.terminal import headline, render_failure, render_summary, warning_lines
 
 __all__ = ["SchemaFile", "SchemaItem", "SchemafedPlugin"]
 
@@ -139,6 +139,7 @@ class SchemafedPlugin:
         self._suffixes = registry.suffixes
         self.counts: dict[str, Counter[str]] = defaultdict(Counter)
         self.matched: set[str] = set()
+        self.advisories: list[str] = []  # one line per warning finding of the run
 
     @property
     def gate(self) -> Gate:
@@ -265,6 +266,10 @@ class SchemafedPlugin:
         outcome = props.get(PROPERTY_PREFIX + "outcome")
         if backend is not None and outcome is not None:
             self.counts[str(backend)][str(outcome)] += 1
+            if props.get(PROPERTY_PREFIX + "warnings") not in (None, "0"):
+                result = result_of(report.nodeid, report.user_properties)
+                if result is not None:
+                    self.advisories.extend(warning_lines(result))
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         """Remember which ``schemas:`` globs selected a file (an xdist worker sends them to the controller)."""
@@ -302,7 +307,7 @@ class SchemafedPlugin:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         """Counts per backend: compatible / incompatible / new / error; globs that matched nothing."""
         unmatched = self._unmatched() if not hasattr(self.config, "workerinput") else []
-        if not (self.counts or unmatched or self._nothing_selected()):
+        if not (self.counts or unmatched or self.advisories or self._nothing_selected()):
             return
         terminalreporter.section("schemafed")
         for pattern in unmatched:
@@ -312,6 +317,8 @@ class SchemafedPlugin:
                     if not self.settings.zero_config else "no Avro, JSON Schema or Protobuf file under the rootdir")
             terminalreporter.write_line(f"error: no schema file was selected, so nothing was checked: {what}",
                                         red=True, bold=True)
+        for line in self.advisories:  # advisories: shown, never failing
+            terminalreporter.write_line(line, yellow=True)
         for line in render_summary(self.counts):
             terminalreporter.write_line(line)
 

@@ -24,8 +24,16 @@ from collections.abc import Mapping, Sequence
 from ..model import CheckResult, ErrorKind, Finding, Outcome
 from .grouping import FindingGroup, group_findings, versions_phrase
 
-__all__ = ["SUMMARY_COLUMNS", "TOTAL_ORDER", "headline", "location", "render_failure", "render_summary",
-           "render_total"]
+__all__ = [
+    "SUMMARY_COLUMNS",
+    "TOTAL_ORDER",
+    "headline",
+    "location",
+    "render_failure",
+    "render_summary",
+    "render_total",
+    "warning_lines",
+]
 
 SUMMARY_COLUMNS = ("compatible", "incompatible", "new", "error", "skipped")
 #: the order of the one-line total (failures first)
@@ -142,6 +150,15 @@ def render_total(results: Sequence[CheckResult]) -> str:
         parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
     backends = ", ".join(dict.fromkeys(r.backend or r.registry for r in results))
     return "schemafed: " + (", ".join(parts) if parts else "no schema checked") + (f" ({backends})" if backends else "")
+
+
+def warning_lines(result: CheckResult) -> list[str]:
+    """``warning: file:line: RULE (registry): sentence`` for each advisory of ``result`` (never failing)."""
+    out = []
+    for finding in result.verdict.warnings:
+        where = result.file + (f":{finding.line}" if finding.line else "")
+        out.append(f"warning: {where}: {finding.rule} ({result.registry}): {finding.message}")
+    return out
 
 
 def render_summary(counts: Mapping[str, Counter[str]]) -> list[str]:
