@@ -21,6 +21,9 @@ does not parse, more than :data:`MAX_REGISTRIES` registries or
 
 ``check_timeout`` (top level, seconds, default 60): how long one check may run; a check
 past it fails with one line instead of stalling the run.
+
+``waivers:`` (top level): known, accepted breaks with a reason and an expiry; validated
+and applied by :mod:`pytest_schemafed.waivers`.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from .config_read import read_toml, read_yaml
 from .config_values import describe_kind, did_you_mean, template_problem, validate_options
 from .errors import ConfigError
 from .model import Level
+from .waivers import Waiver, parse_waivers
 
 if TYPE_CHECKING:
     from .registry import Registry
@@ -64,7 +68,7 @@ SCHEMA_KEYS: Mapping[str, Option] = {
     "registries": Option(list, doc="ids of the registries these files are checked against (default: all)"),
     "import_roots": Option(list, doc="folders imports are resolved against (Protobuf)"),
 }
-TOP_KEYS = ("schemafed", "schemas", "registries", "exclude", "check_timeout")
+TOP_KEYS = ("schemafed", "schemas", "registries", "exclude", "check_timeout", "waivers")
 MAX_REGISTRIES = 1_000
 MAX_SCHEMA_ENTRIES = 10_000
 MAX_EXCLUDES = 10_000
@@ -101,6 +105,7 @@ class Settings:
     zero_config: bool = False
     base_dir: Path = field(default_factory=Path.cwd)
     check_timeout: float = DEFAULT_CHECK_TIMEOUT
+    waivers: tuple[Waiver, ...] = ()
 
     def entry_for(self, relpath: str) -> SchemaEntry | None:
         """The first ``schemas:`` entry selecting ``relpath``, or ``None``."""
@@ -212,6 +217,7 @@ def load_settings(
     if len(exclude) > MAX_EXCLUDES:
         raise ConfigError(f"{len(exclude):,} globs; at most {MAX_EXCLUDES:,} are allowed", source=source,
                           key="exclude")
+    waivers = parse_waivers(data.get("waivers"), source=source, registry_ids=list(ids), glob=glob_to_regex)
     return Settings(
         source=source,
         enabled=enabled,
@@ -220,6 +226,7 @@ def load_settings(
         exclude=tuple(glob_to_regex(e) for e in exclude),
         base_dir=base_dir,
         check_timeout=check_timeout,
+        waivers=waivers,
     )
 
 

@@ -25,7 +25,8 @@ from .model import Check, CheckResult, Level, Outcome, SchemaSource, Verdict
 from .registry import ENTRY_POINT_GROUP, Registry, fill_registry
 from .report import teardown_index
 from .report.collect import RESULT_PROPERTY
-from .report.terminal import render_failure, render_summary
+from .report.terminal import render_failure, render_summary, render_waived
+from .waivers import unused_waivers
 
 __all__ = ["SchemaFile", "SchemaItem", "SchemafedPlugin"]
 
@@ -108,7 +109,8 @@ def _register_reports(config: pytest.Config, registry: Registry) -> None:
     except ValueError as exc:
         raise pytest.UsageError(f"--schemafed-report: {exc}") from None
     if targets and not hasattr(config, "workerinput"):
-        reporter = ReportPlugin(targets, rules_of(registry.formats.values()), config.rootpath)
+        reporter = ReportPlugin(targets, rules_of(registry.formats.values()), config.rootpath,
+                                unused_waivers=lambda: _plugin(config).unused_waivers())
         config.pluginmanager.register(reporter, "schemafed-report")
 
 
@@ -138,6 +140,8 @@ class SchemafedPlugin:
         self._suffixes = registry.suffixes
         self.counts: dict[str, Counter[str]] = defaultdict(Counter)
         self.matched: set[str] = set()
+        self.waivers_used: set[str] = set()  # from xdist workers; this process's own are the gate's
+        self.waived_lines: list[str] = []
 
     @property
     def gate(self) -> Gate:
@@ -258,6 +262,8 @@ class SchemafedPlugin:
         outcome = props.get(PROPERTY_PREFIX + "outcome")
         if backend is not None and outcome is not None:
             self.counts[str(backend)][str(outcome)] += 1
+        if str(props.get(PROPERTY_PREFIX + "waived", "0")) != "0":
+            self.waived_lines.extend(render_waived(report.nodeid, report.user_properties))
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         """Remember which ``schemas:`` globs selected a file (an xdist worker sends them to the controller)."""
@@ -270,6 +276,14 @@ class SchemafedPlugin:
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
         """pytest-xdist controller: the globs a worker's collection matched."""
         self.matched.update(getattr(node, "workeroutput", {}).get("schemafed_matched", ()))
+        self.waivers_used.update(getattr(node, "workeroutput", {}).get("schemafed_waivers", ()))
+
+    def unused_waivers(self) -> list[str]:
+        """Warning lines for the waivers no finding of the run matched (none when nothing ran)."""
+        if not self.counts or hasattr(self.config, "workerinput"):
+            return []
+        gate = self.gate
+        return unused_waivers(self.settings.waivers, self.waivers_used | gate.waivers_used, list(gate.specs))
 
     def _unmatched(self) -> list[str]:
         if self.settings.zero_config:
@@ -289,6 +303,9 @@ class SchemafedPlugin:
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         """A run that selected no schema file exits 5 (pytest's "no tests collected"), never 0."""
+        workeroutput = getattr(self.config, "workeroutput", None)
+        if workeroutput is not None and self._gate is not None:  # the waivers this xdist worker used
+            workeroutput["schemafed_waivers"] = sorted(self._gate.waivers_used)
         if self._nothing_selected() and session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
             session.exitstatus = pytest.ExitCode.NO_TESTS_COLLECTED
 
@@ -300,6 +317,10 @@ class SchemafedPlugin:
         terminalreporter.section("schemafed")
         for pattern in unmatched:
             terminalreporter.write_line(f"warning: schemas: {pattern!r} matched no file", yellow=True)
+        for line in self.unused_waivers():
+            terminalreporter.write_line(f"warning: waiver {line}", yellow=True)
+        for line in self.waived_lines:
+            terminalreporter.write_line(line)
         if self._nothing_selected():
             what = (f"the schemas: globs ({', '.join(repr(e.pattern) for e in self.settings.schemas)})"
                     if not self.settings.zero_config else "no Avro, JSON Schema or Protobuf file under the rootdir")
@@ -384,6 +405,7 @@ class SchemaItem(pytest.Item):
             ("level", verdict.level.value if verdict.level else ""),
             ("rules", ",".join(result.rules)),
             ("warnings", str(len(verdict.warnings))),
+            ("waived", str(len(verdict.waived))),
         ))
 
     def _describe_backend(self) -> str:

@@ -6,6 +6,11 @@ where the finding has a span, end line and column), relative to ``%SRCROOT%`` (t
 rootdir): level ``error`` for a breaking finding, ``warning`` for an advisory. An item
 that could not be checked is one result of the rule ``SCHEMAFED_CHECK_ERROR``. Every
 failing item yields at least one result.
+
+A waived finding (a break a ``waivers:`` entry accepts) is a result of level ``error``
+with SARIF's own suppression, ``suppressions: [{"kind": "external", "status": "accepted",
+"justification": <the waiver's reason, owner and expiry>}]`` ("external": the waiver is
+kept in the configuration, not in the schema file); code scanning shows it as dismissed.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from ..formats.base import Rule
-from ..model import CheckResult, Finding
+from ..model import CheckResult, Finding, Severity
+from ..waivers import EXPIRED
 from .json import tool_version
 
 __all__ = ["CHECK_ERROR", "SARIF_SCHEMA", "render_sarif"]
@@ -105,7 +111,8 @@ def render_sarif(
             "name": "pytest-schemafed",
             "version": tool_version(),
             "informationUri": INFORMATION_URI,
-            "rules": [_rule_descriptor(r, CHECK_ERROR if r == CHECK_ERROR.id else rules.get(r)) for r in used],
+            "rules": [_rule_descriptor(r, {CHECK_ERROR.id: CHECK_ERROR, EXPIRED.id: EXPIRED}.get(r) or rules.get(r))
+                      for r in used],
         }},
         "results": sarif_results,
         "columnKind": "unicodeCodePoints",
@@ -120,10 +127,10 @@ def _result(result: CheckResult, finding: Finding, rule_index: int, props: dict[
     text += f" (subject {result.subject} on {result.registry}, level {props['level'] or 'unknown'}"
     text += f", {finding.direction} against version {finding.version})" if finding.version else ")"
     region = _region(finding.line, finding.column, finding.end_line, finding.end_column)
-    return {
+    out: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
-        "level": "error" if finding.breaking else "warning",
+        "level": "error" if finding.severity is Severity.ERROR else "warning",
         "message": {"text": text},
         "locations": [_location(result, region, finding.path)],
         "partialFingerprints": {
@@ -131,3 +138,6 @@ def _result(result: CheckResult, finding: Finding, rule_index: int, props: dict[
         },
         "properties": {**props, "version": finding.version, "direction": finding.direction},
     }
+    if finding.waived:
+        out["suppressions"] = [{"kind": "external", "status": "accepted", "justification": finding.waived}]
+    return out

@@ -1,13 +1,17 @@
-"""The failure report of one item, written like a code review comment, and the run summary."""
+"""The failure report of one item, written like a code review comment, and the run summary.
+
+A waived finding (a break accepted by a ``waivers:`` entry) is shown with its rule and
+message and a ``waived:`` line; the run summary lists every waived finding of the run.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from ..model import Check, Outcome, Verdict
 
-__all__ = ["SUMMARY_COLUMNS", "render_failure", "render_summary"]
+__all__ = ["SUMMARY_COLUMNS", "render_failure", "render_summary", "render_waived"]
 
 SUMMARY_COLUMNS = ("compatible", "incompatible", "new", "error", "skipped")
 
@@ -41,7 +45,9 @@ def render_failure(check: Check, verdict: Verdict, backend: str) -> str:
         lines.append(f"  {_location(check, finding.line, finding.column)}: {finding.rule} at {finding.path or '/'}"
                      f"{against}")
         lines.append(f"      {finding.message}")
-        if finding.hint:
+        if finding.waived:
+            lines.append(f"      waived: {finding.waived}")
+        elif finding.hint:
             lines.append(f"      hint: {finding.hint}")
     if verdict.remote is not None:
         said = "compatible" if verdict.remote.compatible else "incompatible"
@@ -58,4 +64,19 @@ def render_summary(counts: Mapping[str, Counter[str]]) -> list[str]:
         row = counts[backend_id]
         parts = [f"{row[c]} {c}" for c in SUMMARY_COLUMNS if row[c] or c in SUMMARY_COLUMNS[:4]]
         out.append(f"{backend_id}: " + ", ".join(parts))
+    return out
+
+
+def render_waived(nodeid: str, properties: Iterable[tuple[str, object]]) -> list[str]:
+    """One summary line per waived finding of an item: ``waived: file:line RULE on prod (subject s): why``."""
+    from .collect import result_of
+
+    result = result_of(nodeid, properties)
+    if result is None:
+        return []
+    out = []
+    for finding in result.verdict.waived:
+        where = result.file + (f":{finding.line}" if finding.line else "")
+        out.append(f"waived: {where} {finding.rule} on {result.registry} (subject {result.subject}): "
+                   f"{finding.waived}")
     return out
