@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -142,3 +143,24 @@ def test_reports__json_sarif_summary_show_waived_and_unused(pytester: pytest.Pyt
     summary = (repo / "s.md").read_text()
     assert "## schemafed: 2 compatible, 1 waived" in summary and "✅ compatible (waived)" in summary
     assert "waived (consumers moved in PLAT-123" in summary and "> warning: waiver waivers[1]" in summary
+
+
+@pytest.mark.parametrize("narrowed", [["schemas/user.avsc"], ["-k", "user"]])
+def test_narrowed_run__no_unused_waiver_warnings(pytester: pytest.Pytester, repo: Path, narrowed: list[str]) -> None:
+    """A run of some files only (pre-commit's staged files, -k) cannot tell a stale waiver: it lists none."""
+    (repo / "schemafed.yaml").write_text(HEAD + waiver() + waiver(where='subject: "gone"'))
+    result = pytester.runpytest("--schemafed", *narrowed)
+    result.assert_outcomes(passed=1, deselected=1 if "-k" in narrowed else 0)
+    assert "matched no finding" not in result.stdout.str() and "waived: schemas/user.avsc" in result.stdout.str()
+
+
+def test_offline_check__waivers_without_registry_apply(pytester: pytest.Pytester, repo: Path) -> None:
+    """`schemafed check --offline` (the pre-commit hook) keeps the waivers that name no registry."""
+    (repo / "schemafed.yaml").write_text(HEAD + waiver())
+    git(repo, "add", "-A")
+    done = pytester.run(sys.executable, "-m", "pytest_schemafed.cli", "check", "--offline", "schemas/user.avsc")
+    assert done.ret == 0, done.stdout.str()
+    assert "waived: schemas/user.avsc" in done.stdout.str()
+    (repo / "schemafed.yaml").write_text(HEAD + waiver().replace("    owner:", "    registry: git\n    owner:"))
+    done = pytester.run(sys.executable, "-m", "pytest_schemafed.cli", "check", "--offline", "schemas/user.avsc")
+    assert done.ret == 1 and RULE in done.stdout.str()
