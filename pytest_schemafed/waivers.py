@@ -142,7 +142,8 @@ def apply_waivers(verdict: Verdict, check: Check, waivers: Sequence[Waiver], on:
     findings: list[Finding] = []
     changed = False
     for finding in verdict.findings:
-        matching = [w for w in waivers if finding.breaking and w.matches(finding, check)]
+        waivable = finding.breaking and finding.rule != EXPIRED_RULE  # an expiry is never waived, not even by "*"
+        matching = [w for w in waivers if waivable and w.matches(finding, check)]
         if not matching:
             findings.append(finding)
             continue

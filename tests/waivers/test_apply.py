@@ -151,3 +151,14 @@ def test_registry_invariant__a_rejection_passes_only_when_waived() -> None:
     remote = RemoteVerdict(False, ("no",))
     with pytest.raises(ValueError, match="outcome differs from its answer"):
         Verdict(Outcome.COMPATIBLE, Level.BACKWARD, ("3",), (), remote=remote, decided_by=Decider.REGISTRY)
+
+
+def test_expiry_finding__never_waived_by_a_star_waiver() -> None:
+    """Applying waivers to a verdict that already carries WAIVER_EXPIRED leaves it failing."""
+    both = waivers({"rule": BREAK.rule, "subject": "*", "expires": EARLIER}, {"rule": "*", "path": "**",
+                                                                              "expires": EARLIER})
+    once = apply_waivers(judged(BREAK), CHECK, both, TODAY)
+    renewed = waivers({"rule": "*", "subject": "*"})
+    again = apply_waivers(once, CHECK, renewed, TODAY)
+    assert again.outcome is Outcome.INCOMPATIBLE
+    assert [f.rule for f in again.breaking] == [EXPIRED_RULE, EXPIRED_RULE]
