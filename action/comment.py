@@ -4,8 +4,10 @@ then edited on every rerun.
 The comment is found again by a hidden marker on its first line (``<!-- schemafed:pr-comment -->``),
 among the pull request's comments (every page, following GitHub's ``Link: rel="next"``). It
 holds the schema x registry table, the findings linked to their file lines at the head
-commit, the warnings (findings of severity ``warning``: advisories that do not fail), and
-the checks that could not be made; once nothing breaks it says "all compatible".
+commit, the waivers used (breaks a ``waivers:`` entry accepts, with the waiver's reason,
+owner and expiry), the warnings (findings of severity ``warning``: advisories that do not
+fail, and waivers that matched nothing), and the checks that could not be made; once
+nothing breaks it says "all compatible".
 
 The report is read defensively: a field the comment needs that is missing or of the wrong
 type stops with one line naming it (:class:`ReportShapeError`), never a guess.
@@ -53,6 +55,7 @@ class Finding:
     version: str
     direction: str
     severity: str
+    waived: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ def _finding(raw: Any, where: str) -> Finding:
                    path=str(raw.get("path") or "/"), line=_get(raw, "line", int, where, optional=True),
                    end_line=_get(raw, "end_line", int, where, optional=True),
                    version="" if version is None else str(version), direction=str(raw.get("direction") or ""),
-                   severity=severity)
+                   severity=severity, waived=_get(raw, "waived", str, where, optional=True) or "")
 
 
 def read_report(path: Path) -> list[Item]:
@@ -125,6 +128,21 @@ def read_report(path: Path) -> list[Item]:
     return items
 
 
+def read_unused_waivers(path: Path) -> list[str]:
+    """The report's ``unused_waivers`` lines (none in a report written before waivers existed).
+
+    :raises ReportShapeError: not JSON, or ``unused_waivers`` is not a list of strings.
+    """
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReportShapeError(f"the JSON report {path} cannot be read: {exc}") from None
+    unused = doc.get("unused_waivers", []) if isinstance(doc, dict) else []
+    if not isinstance(unused, list) or not all(isinstance(line, str) for line in unused):
+        raise ReportShapeError(f"the JSON report has an unknown shape: report.unused_waivers is {unused!r:.80}")
+    return unused
+
+
 @dataclass(frozen=True)
 class Links:
     """Where the files are: ``{server}/{repository}/blob/{sha}/{prefix}{file}#L{line}``."""
@@ -157,16 +175,20 @@ def _finding_line(item: Item, finding: Finding, links: Links, mark: str) -> str:
             f"{_cell(finding.message)}{against}")
 
 
-def render(items: Sequence[Item], links: Links, *, version: str = "") -> str:
-    """The comment's Markdown (at most :data:`MAX_BODY` characters), starting with :data:`MARKER`."""
+def render(items: Sequence[Item], links: Links, *, version: str = "", unused_waivers: Sequence[str] = ()) -> str:
+    """The comment's Markdown (at most :data:`MAX_BODY` characters), starting with :data:`MARKER`.
+
+    :param unused_waivers: one line per waiver that matched no finding (listed with the warnings).
+    """
     counts = {o: sum(i.outcome == o for i in items) for o in OUTCOMES}
+    waived = sum(bool(f.waived) for i in items for f in i.findings)
     if not items:
         head = "⚠️ schemafed: no schema checked"
     elif counts["incompatible"] or counts["error"]:
         head = "❌ schemafed: " + ", ".join(f"{counts[o]} {o}" for o in OUTCOMES if counts[o])
     else:
         head = f"✅ schemafed: all compatible ({len(items)} check{'s' if len(items) != 1 else ''}" + (
-            f", {counts['new']} new" if counts["new"] else "") + ")"
+            f", {counts['new']} new" if counts["new"] else "") + (f", {waived} waived" if waived else "") + ")"
     out = [MARKER, f"## {head}", "", f"Checked at {links.sha[:12]}."]
     registries = list(dict.fromkeys(i.registry for i in items))
     cells = {(i.file, i.registry): i for i in items}
@@ -178,9 +200,11 @@ def render(items: Sequence[Item], links: Links, *, version: str = "") -> str:
             out.append(f"| [{_code(file)}]({links.line(file, None)}) | " + " | ".join(row) + " |")
     sections = [
         ("Findings", [_finding_line(i, f, links, "❌") for i in items if i.outcome == "incompatible"
-                      for f in i.findings if f.severity == "error"]),
+                      for f in i.findings if f.severity == "error" and not f.waived]),
+        ("Waivers used", [_finding_line(i, f, links, "🔕") + f" — waived: {_cell(f.waived)}" for i in items
+                          for f in i.findings if f.waived]),
         ("Warnings", [_finding_line(i, f, links, "⚠️") for i in items for f in i.findings
-                      if f.severity == "warning"]),
+                      if f.severity == "warning"] + [f"- ⚠️ waiver {_cell(line)}" for line in unused_waivers]),
         ("Could not check", [f"- ⚠️ {_code(i.file)} on {_code(i.registry)}: {_cell(i.error)}" for i in items
                              if i.outcome == "error"]),
     ]

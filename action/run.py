@@ -154,13 +154,14 @@ def post_comment(report: Path, environ: dict[str, str]) -> str:
         return ""
     try:
         items = comment.read_report(report)
+        unused = comment.read_unused_waivers(report)
     except comment.ReportShapeError as exc:
         print(f"::error title=schemafed::no PR comment: {escape(str(exc))}", flush=True)
         return ""
     links = comment.Links(server=environ.get("GITHUB_SERVER_URL", "https://github.com"), repository=repository,
                           sha=head or environ.get("GITHUB_SHA", ""), prefix=workspace_prefix(environ),
                           run_url=run_url(environ))
-    body = comment.render(items, links, version=report_tool_version(report))
+    body = comment.render(items, links, version=report_tool_version(report), unused_waivers=unused)
     api = comment.GitHub(environ.get("GITHUB_API_URL", "https://api.github.com"), token, repository)
     try:
         action, url = api.upsert(number, body)

@@ -24,6 +24,8 @@ past it fails with one line instead of stalling the run.
 
 ``json_schema_dialects`` (top level, a list of URIs): ``$schema`` values, besides the
 json-schema.org drafts, that make a ``.json`` file a JSON Schema (a company meta-schema).
+``waivers:`` (top level): known, accepted breaks with a reason and an expiry; validated
+and applied by :mod:`pytest_schemafed.waivers`.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from .config_read import read_toml, read_yaml
 from .config_values import describe_kind, did_you_mean, template_problem, uri_problem, validate_options
 from .errors import ConfigError
 from .model import Level
+from .waivers import Waiver, parse_waivers
 
 if TYPE_CHECKING:
     from .registry import Registry
@@ -67,7 +70,8 @@ SCHEMA_KEYS: Mapping[str, Option] = {
     "registries": Option(list, doc="ids of the registries these files are checked against (default: all)"),
     "import_roots": Option(list, doc="folders imports are resolved against (Protobuf)"),
 }
-TOP_KEYS = ("schemafed", "schemas", "registries", "exclude", "check_timeout", "json_schema_dialects")
+TOP_KEYS = ("schemafed", "schemas", "registries", "exclude", "check_timeout", "json_schema_dialects",
+            "waivers")
 MAX_REGISTRIES = 1_000
 MAX_SCHEMA_ENTRIES = 10_000
 MAX_EXCLUDES = 10_000
@@ -106,6 +110,7 @@ class Settings:
     base_dir: Path = field(default_factory=Path.cwd)
     check_timeout: float = DEFAULT_CHECK_TIMEOUT
     json_schema_dialects: frozenset[str] = frozenset()  # normalised (metaschemas.normalize_uri)
+    waivers: tuple[Waiver, ...] = ()
 
     def entry_for(self, relpath: str) -> SchemaEntry | None:
         """The first ``schemas:`` entry selecting ``relpath``, or ``None``."""
@@ -218,6 +223,7 @@ def load_settings(
     if len(exclude) > MAX_EXCLUDES:
         raise ConfigError(f"{len(exclude):,} globs; at most {MAX_EXCLUDES:,} are allowed", source=source,
                           key="exclude")
+    waivers = parse_waivers(data.get("waivers"), source=source, registry_ids=list(ids), glob=glob_to_regex)
     return Settings(
         source=source,
         enabled=enabled,
@@ -227,6 +233,7 @@ def load_settings(
         base_dir=base_dir,
         check_timeout=check_timeout,
         json_schema_dialects=dialects,
+        waivers=waivers,
     )
 
 

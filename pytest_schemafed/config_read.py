@@ -98,6 +98,16 @@ class BoundedLoader(yaml.SafeLoader):
                 raise _Limit(None, None, f"duplicate key {key!r} (first given on line {first})", key_node.start_mark)
         return super().construct_mapping(node, deep=deep)
 
+    def construct_timestamp(self, node: ScalarNode) -> Any:
+        """A date or time; an impossible one (``2027-13-01``) stays text, for the key's own check to refuse."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+BoundedLoader.add_constructor("tag:yaml.org,2002:timestamp", BoundedLoader.construct_timestamp)
+
 
 def _children(node: Node) -> list[Node]:
     if isinstance(node, SequenceNode):

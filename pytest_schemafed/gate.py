@@ -30,6 +30,7 @@ from .formats.base import ParsedSchema
 from .model import Check, ErrorKind, Finding, History, HistoryVersion, Level, SchemaContent, SchemaSource, Verdict
 from .registry import Registry
 from .secrets import scrub
+from .waivers import apply_waivers, today
 from .workers import MIN_FORKED_BATCH, ForkedEvaluation, can_fork
 
 __all__ = ["Gate", "local_judge"]
@@ -146,6 +147,8 @@ class Gate:
         #: tracebacks of internal errors (bugs), by registry id or ``registry::relpath``: shown with -v
         self.tracebacks: dict[str, str] = {}
         self.verdicts: dict[tuple[str, str], Verdict] = {}
+        self.waiver_day = today()  # one date for the whole run
+        self.waivers_used: set[str] = set()  # keys of the waivers that matched a finding
         if workers is None:
             workers = os.cpu_count() or 1
             workers = workers if workers > 1 else 0
@@ -375,6 +378,7 @@ class Gate:
         if verdict.error:
             verdict = replace(verdict, error=scrub(verdict.error))
         with self._lock:
+            verdict = apply_waivers(verdict, check, self.settings.waivers, self.waiver_day, self.waivers_used)
             self.verdicts[check.key] = verdict
         if self.on_verdict is not None:
             self.on_verdict(check, verdict)

@@ -26,7 +26,8 @@ from .model import Check, CheckResult, Level, Outcome, SchemaSource, Verdict
 from .registry import ENTRY_POINT_GROUP, Registry, fill_registry
 from .report import teardown_index
 from .report.collect import RESULT_PROPERTY, result_of
-from .report.terminal import headline, render_failure, render_summary, warning_lines
+from .report.terminal import headline, render_failure, render_summary, render_waived, warning_lines
+from .waivers import unused_waivers
 
 __all__ = ["SchemaFile", "SchemaItem", "SchemafedPlugin"]
 
@@ -109,7 +110,8 @@ def _register_reports(config: pytest.Config, registry: Registry) -> None:
     except ValueError as exc:
         raise pytest.UsageError(f"--schemafed-report: {exc}") from None
     if targets and not hasattr(config, "workerinput"):
-        reporter = ReportPlugin(targets, rules_of(registry.formats.values()), config.rootpath)
+        reporter = ReportPlugin(targets, rules_of(registry.formats.values()), config.rootpath,
+                                unused_waivers=lambda: _plugin(config).unused_waivers())
         config.pluginmanager.register(reporter, "schemafed-report")
 
 
@@ -140,6 +142,8 @@ class SchemafedPlugin:
         self.counts: dict[str, Counter[str]] = defaultdict(Counter)
         self.matched: set[str] = set()
         self.advisories: list[str] = []  # one line per warning finding of the run
+        self.waivers_used: set[str] = set()  # from xdist workers; this process's own are the gate's
+        self.waived_lines: list[str] = []
 
     @property
     def gate(self) -> Gate:
@@ -270,6 +274,8 @@ class SchemafedPlugin:
                 result = result_of(report.nodeid, report.user_properties)
                 if result is not None:
                     self.advisories.extend(warning_lines(result))
+        if str(props.get(PROPERTY_PREFIX + "waived", "0")) != "0":
+            self.waived_lines.extend(render_waived(report.nodeid, report.user_properties))
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         """Remember which ``schemas:`` globs selected a file (an xdist worker sends them to the controller)."""
@@ -282,6 +288,25 @@ class SchemafedPlugin:
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
         """pytest-xdist controller: the globs a worker's collection matched."""
         self.matched.update(getattr(node, "workeroutput", {}).get("schemafed_matched", ()))
+        self.waivers_used.update(getattr(node, "workeroutput", {}).get("schemafed_waivers", ()))
+
+    def unused_waivers(self) -> list[str]:
+        """Warning lines for the waivers no finding of the run matched.
+
+        None when nothing ran, and none for a run narrowed to some files (the pre-commit hook
+        passes the staged ones) or by ``-k``/``-m``: it cannot tell a stale waiver from one of
+        a file it did not check.
+        """
+        config, option = self.config, self.config.option
+        if not self.counts or hasattr(config, "workerinput") or option.keyword or option.markexpr or \
+                getattr(option, "lf", False) or getattr(option, "deselect", None):
+            return []
+        here = config.invocation_params.dir
+        if any((here / str(a).split("::")[0]).is_file() for a in config.invocation_params.args
+               if not str(a).startswith("-")):
+            return []
+        gate = self.gate
+        return unused_waivers(self.settings.waivers, self.waivers_used | gate.waivers_used, list(gate.specs))
 
     def _unmatched(self) -> list[str]:
         if self.settings.zero_config:
@@ -301,6 +326,9 @@ class SchemafedPlugin:
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         """A run that selected no schema file exits 5 (pytest's "no tests collected"), never 0."""
+        workeroutput = getattr(self.config, "workeroutput", None)
+        if workeroutput is not None and self._gate is not None:  # the waivers this xdist worker used
+            workeroutput["schemafed_waivers"] = sorted(self._gate.waivers_used)
         if self._nothing_selected() and session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
             session.exitstatus = pytest.ExitCode.NO_TESTS_COLLECTED
 
@@ -312,6 +340,10 @@ class SchemafedPlugin:
         terminalreporter.section("schemafed")
         for pattern in unmatched:
             terminalreporter.write_line(f"warning: schemas: {pattern!r} matched no file", yellow=True)
+        for line in self.unused_waivers():
+            terminalreporter.write_line(f"warning: waiver {line}", yellow=True)
+        for line in self.waived_lines:
+            terminalreporter.write_line(line)
         if self._nothing_selected():
             what = (f"the schemas: globs ({', '.join(repr(e.pattern) for e in self.settings.schemas)})"
                     if not self.settings.zero_config else "no Avro, JSON Schema or Protobuf file under the rootdir")
@@ -436,6 +468,7 @@ class SchemaItem(pytest.Item):
             ("level", verdict.level.value if verdict.level else ""),
             ("rules", ",".join(result.rules)),
             ("warnings", str(len(verdict.warnings))),
+            ("waived", str(len(verdict.waived))),
         ))
         return result
 

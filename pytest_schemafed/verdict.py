@@ -2,10 +2,12 @@
 
 A :class:`Verdict` is built only through its named constructors (:meth:`Verdict.judged`,
 :meth:`Verdict.by_registry`, :meth:`Verdict.new_subject`, :meth:`Verdict.failed`,
-:meth:`Verdict.skipped`), and its constructor refuses every contradictory state: an
-``INCOMPATIBLE`` verdict without a breaking finding, a ``COMPATIBLE`` one with a breaking
-finding, an error without a reason or a kind, a registry's decision without the
-registry's answer. :meth:`Verdict.to_dict` and :meth:`Verdict.from_dict` are the only
+:meth:`Verdict.skipped`; :meth:`Verdict.rejudged` applies waivers), and its constructor
+refuses every contradictory state: an ``INCOMPATIBLE`` verdict without a breaking finding,
+a ``COMPATIBLE`` one with a breaking finding, an error without a reason or a kind, a
+registry's decision without the registry's answer, or with an outcome other than the
+registry's answer (except a rejection whose every breaking finding is waived, which
+passes). :meth:`Verdict.to_dict` and :meth:`Verdict.from_dict` are the only
 serialisation, used by forked workers, pytest's ``user_properties`` (JUnit and
 pytest-xdist) and every report.
 """
@@ -93,6 +95,9 @@ class Finding:
         (an advisory: accepted by the registry, but likely to bite later).
     :param end_line: 1-based last line of the element's span, ``None`` if unknown.
     :param end_column: 1-based column just after the element's span ends, ``None`` if unknown.
+    :param waived: for a break the team accepted in its configuration (``waivers:``), the
+        waiver's one-line description (reason, owner, expiry); a waived finding keeps its
+        rule and message but does not break (see :mod:`pytest_schemafed.waivers`).
     """
 
     rule: str
@@ -106,11 +111,12 @@ class Finding:
     severity: Severity = Severity.ERROR
     end_line: int | None = None
     end_column: int | None = None
+    waived: str | None = None
 
     @property
     def breaking(self) -> bool:
-        """True for a finding that makes the schema incompatible (not an advisory)."""
-        return self.severity is Severity.ERROR
+        """True for a finding that makes the schema incompatible (not an advisory, not waived)."""
+        return self.severity is Severity.ERROR and self.waived is None
 
     def sort_key(self) -> tuple[Any, ...]:
         """The order findings are always reported in: by line, then rule, then path."""
@@ -130,6 +136,7 @@ class Finding:
             "hint": self.hint,
             "direction": self.direction,
             "severity": self.severity.value,
+            "waived": self.waived,
         }
 
     @classmethod
@@ -150,6 +157,7 @@ class Finding:
             hint=_opt_str(data, "hint"),
             direction=_str(data, "direction"),
             severity=Severity(_str(data, "severity")),
+            waived=_opt_str(data, "waived"),
         )
 
 
@@ -234,7 +242,8 @@ class Verdict:
         if self.decided_by is Decider.REGISTRY:
             if self.remote is None:
                 return "a registry's decision needs the registry's answer"
-            if self.outcome in (Outcome.COMPATIBLE, Outcome.INCOMPATIBLE) and \
+            waived_rejection = self.outcome is Outcome.COMPATIBLE and any(f.waived for f in self.findings)
+            if self.outcome in (Outcome.COMPATIBLE, Outcome.INCOMPATIBLE) and not waived_rejection and \
                     self.remote.compatible != (self.outcome is Outcome.COMPATIBLE):
                 return "the registry decided, but the outcome differs from its answer"
         return None
@@ -292,6 +301,21 @@ class Verdict:
         return cls(outcome, level, versions, tuple(sorted(findings, key=Finding.sort_key)), remote=remote,
                    decided_by=Decider.REGISTRY, notes=tuple(said))
 
+    def rejudged(self, findings: tuple[Finding, ...] | list[Finding], notes: tuple[str, ...] = ()) -> Verdict:
+        """The same verdict with ``findings`` instead of its own (waivers applied), ``notes`` added.
+
+        The outcome is derived again: incompatible exactly when a finding is breaking. For a
+        registry's decision this keeps the registry's answer in ``remote``; a rejection whose
+        every breaking finding is waived passes (the one case where the outcome may differ from
+        the registry's answer: the team accepted the break in its configuration).
+        Only a compatible or incompatible verdict can be judged again.
+        """
+        if self.outcome not in (Outcome.COMPATIBLE, Outcome.INCOMPATIBLE):
+            raise ValueError(f"only a compatible or incompatible verdict can be judged again, not {self.outcome.value}")
+        ordered = tuple(sorted(set(findings), key=Finding.sort_key))
+        outcome = Outcome.INCOMPATIBLE if any(f.breaking for f in ordered) else Outcome.COMPATIBLE
+        return replace(self, outcome=outcome, findings=ordered, notes=self.notes + tuple(n for n in notes if n))
+
     @classmethod
     def new_subject(cls, level: Level | None = None, note: str | None = None) -> Verdict:
         """The subject is unknown to the backend: nothing to be compatible with."""
@@ -325,8 +349,13 @@ class Verdict:
 
     @property
     def warnings(self) -> tuple[Finding, ...]:
-        """The advisories: reported, never failing."""
-        return tuple(f for f in self.findings if not f.breaking)
+        """The advisories: reported, never failing (waived findings are not advisories)."""
+        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+    @property
+    def waived(self) -> tuple[Finding, ...]:
+        """The breaks a waiver of the configuration accepted: reported, not failing."""
+        return tuple(f for f in self.findings if f.waived is not None)
 
     def with_notes(self, *notes: str) -> Verdict:
         """The same verdict with ``notes`` added."""

@@ -62,7 +62,8 @@ def add_compare_arguments(parser: argparse.ArgumentParser) -> None:
 
 # ----------------------------------------------------------------------------- check
 def _offline_config(rootdir: Path, explicit: str | None, folder: Path) -> str | None:
-    """A configuration with the same ``schemas:`` but one git registry at HEAD (``None``: zero config).
+    """A configuration with the same ``schemas:`` and ``waivers:`` (those without ``registry``) but one
+    git registry at HEAD (``None``: zero config).
 
     The file lives in ``folder`` (a temporary one), so its globs are made absolute.
     """
@@ -83,6 +84,9 @@ def _offline_config(rootdir: Path, explicit: str | None, folder: Path) -> str | 
         "schemas": schemas or [f"{base}/**"],
         "registries": [{"id": ZERO_CONFIG_REGISTRY, "type": "git", "ref": "HEAD"}],
     }
+    waivers = data.get("waivers")  # a waiver of a configured registry cannot apply to the offline one
+    if isinstance(waivers, list):
+        offline["waivers"] = [w for w in waivers if not (isinstance(w, dict) and "registry" in w)]
     if data.get("exclude"):
         offline["exclude"] = [f"{base}/{e.removeprefix('./')}" for e in data["exclude"] if isinstance(e, str)]
     target = folder / "schemafed-offline.yaml"

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -139,13 +139,16 @@ class ReportPlugin(ResultCollector):
     :param targets: where to write.
     :param rules: rule id -> :class:`Rule`, for SARIF help texts.
     :param rootdir: the run's rootdir (SARIF's ``%SRCROOT%``).
+    :param unused_waivers: at the end of the run, one line per waiver that matched no finding.
     """
 
-    def __init__(self, targets: ReportTargets, rules: Mapping[str, Rule], rootdir: Path) -> None:
+    def __init__(self, targets: ReportTargets, rules: Mapping[str, Rule], rootdir: Path, *,
+                 unused_waivers: Callable[[], list[str]] | None = None) -> None:
         super().__init__()
         self.targets = targets
         self.rules = rules
         self.rootdir = rootdir
+        self.unused_waivers = unused_waivers or list
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         """GitHub annotations go to stdout, where the runner reads workflow commands."""
@@ -166,10 +169,11 @@ class ReportPlugin(ResultCollector):
     def write(self, results: list[CheckResult]) -> None:
         """Write every requested file report of ``results``."""
         targets = self.targets
+        unused = self.unused_waivers()
         if targets.json is not None:
             from .json import render_json
 
-            _write(targets.json, json.dumps(render_json(results), indent=2) + "\n")
+            _write(targets.json, json.dumps(render_json(results, unused_waivers=unused), indent=2) + "\n")
         if targets.sarif is not None:
             from .sarif import render_sarif
 
@@ -177,7 +181,7 @@ class ReportPlugin(ResultCollector):
         if targets.summary:
             from .github import step_summary
 
-            text = step_summary(results, annotated=targets.annotations)
+            text = step_summary(results, annotated=targets.annotations, unused_waivers=unused)
             for path in targets.summary:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 with path.open("a", encoding="utf-8") as out:

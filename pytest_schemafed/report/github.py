@@ -5,6 +5,11 @@ versions is one annotation and one row, naming the versions: :mod:`.grouping`) (
 repository: ``prefix`` is the rootdir's place in ``$GITHUB_WORKSPACE``). Values are
 escaped the way the runner expects: ``%``, ``\\r``, ``\\n`` in the message, and also
 ``:`` and ``,`` in the properties.
+
+Waived findings (breaks a ``waivers:`` entry accepts) are not annotated: they are
+accepted, and marking their lines on every pull request would be noise that hides the
+real breaks within GitHub's per-step limit. The job summary lists them, marked waived
+with the waiver's reason, and lists the waivers that matched nothing in the run.
 """
 
 from __future__ import annotations
@@ -71,7 +76,7 @@ def _candidates(results: Sequence[CheckResult], prefix: str) -> list[tuple[tuple
             continue
         for nth, group in enumerate(group_findings(verdict.findings)):
             finding = group.finding
-            if finding.breaking and result.outcome != "incompatible":
+            if finding.waived or (finding.breaking and result.outcome != "incompatible"):
                 continue
             kind = "error" if finding.breaking else "warning"
             out.append(((nth, 0, order), kind, _command(
@@ -138,18 +143,25 @@ def _code(text: object) -> str:
     return f"`{value}`" if value else ""
 
 
-def step_summary(results: Sequence[CheckResult], *, annotated: bool = True) -> str:
+def step_summary(results: Sequence[CheckResult], *, annotated: bool = True,
+                 unused_waivers: Sequence[str] = ()) -> str:
     """The Markdown job summary: the schema x registry matrix, then each failure's findings.
 
     With ``annotated`` (annotations were written), it also says how many findings went
-    beyond GitHub's annotation limit.
+    beyond GitHub's annotation limit. ``unused_waivers`` (one line per waiver that matched
+    no finding) are listed as warnings.
     """
     counts = Counter(r.outcome for r in results)
     head = ", ".join(f"{counts[o]} {o}" for o in ORDER if counts[o]) or "no schema checked"
     warnings = sum(len(r.verdict.warnings) for r in results)
     if warnings:
         head += f", {warnings} warning{'s' if warnings != 1 else ''}"
+    waived = sum(len(r.verdict.waived) for r in results)
+    if waived:
+        head += f", {waived} waived"
     out = [f"## schemafed: {head}", ""]
+    if unused_waivers:
+        out.extend([f"> warning: waiver {_cell(line)}" for line in unused_waivers] + [""])
     if not results:
         return "\n".join(out) + "\n"
     errors, warnings = annotation_overflow(results) if annotated else (0, 0)
@@ -163,11 +175,12 @@ def step_summary(results: Sequence[CheckResult], *, annotated: bool = True) -> s
         cells = []
         for registry in registries:
             found = by_cell.get((file, registry))
-            cells.append(MARKS.get(found.outcome, found.outcome) if found else "not checked")
+            cells.append((MARKS.get(found.outcome, found.outcome) + (" (waived)" if found.verdict.waived else ""))
+                         if found else "not checked")
         out.append(f"| {_code(file)} | " + " | ".join(cells) + " |")
     for result in results:
         verdict = result.verdict
-        if result.outcome not in ("incompatible", "error") and not verdict.warnings:
+        if result.outcome not in ("incompatible", "error") and not verdict.warnings and not verdict.waived:
             continue
         mark = MARKS.get(result.outcome, result.outcome).split()[0]
         out.extend(["", f"### {mark} {_code(result.file)} on {_cell(result.registry)}"])
@@ -191,7 +204,9 @@ def step_summary(results: Sequence[CheckResult], *, annotated: bool = True) -> s
             line = finding.line
             where = f"{line}:{finding.column}" if line and finding.column else (str(line) if line else "")
             message = _cell(finding.message)
-            if not finding.breaking:
+            if finding.waived:
+                message = f"waived ({_cell(finding.waived)}): " + message
+            elif not finding.breaking:
                 message = "warning: " + message
             if finding.hint:
                 message += f" <br>hint: {_cell(finding.hint)}"

@@ -7,6 +7,11 @@ where the finding has a span, end line and column), relative to ``%SRCROOT%`` (t
 rootdir): level ``error`` for a breaking finding, ``warning`` for an advisory. An item
 that could not be checked is one result of the rule ``SCHEMAFED_CHECK_ERROR``. Every
 failing item yields at least one result.
+
+A waived finding (a break a ``waivers:`` entry accepts) is a result of level ``error``
+with SARIF's own suppression, ``suppressions: [{"kind": "external", "status": "accepted",
+"justification": <the waiver's reason, owner and expiry>}]`` ("external": the waiver is
+kept in the configuration, not in the schema file); code scanning shows it as dismissed.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from ..formats.base import Rule
-from ..model import CheckResult
+from ..model import CheckResult, Severity
+from ..waivers import EXPIRED
 from .grouping import FindingGroup, group_findings, versions_phrase
 from .json import tool_version
 
@@ -107,7 +113,8 @@ def render_sarif(
             "name": "pytest-schemafed",
             "version": tool_version(),
             "informationUri": INFORMATION_URI,
-            "rules": [_rule_descriptor(r, CHECK_ERROR if r == CHECK_ERROR.id else rules.get(r)) for r in used],
+            "rules": [_rule_descriptor(r, {CHECK_ERROR.id: CHECK_ERROR, EXPIRED.id: EXPIRED}.get(r) or rules.get(r))
+                      for r in used],
         }},
         "results": sarif_results,
         "columnKind": "unicodeCodePoints",
@@ -123,10 +130,10 @@ def _result(result: CheckResult, group: FindingGroup, rule_index: int, props: di
     text += f" (subject {result.subject} on {result.registry}, level {props['level'] or 'unknown'}"
     text += f", {finding.direction} against {versions_phrase(group.versions)})" if group.versions else ")"
     region = _region(finding.line, finding.column, finding.end_line, finding.end_column)
-    return {
+    out: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
-        "level": "error" if finding.breaking else "warning",
+        "level": "error" if finding.severity is Severity.ERROR else "warning",
         "message": {"text": text},
         "locations": [_location(result, region, finding.path)],
         "partialFingerprints": {
@@ -135,3 +142,6 @@ def _result(result: CheckResult, group: FindingGroup, rule_index: int, props: di
         "properties": {**props, "version": group.versions[0] if group.versions else None,
                        "versions": list(group.versions), "direction": finding.direction},
     }
+    if finding.waived:
+        out["suppressions"] = [{"kind": "external", "status": "accepted", "justification": finding.waived}]
+    return out

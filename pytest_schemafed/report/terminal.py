@@ -13,13 +13,16 @@ A change found against several versions (transitive levels) is listed once; when
 breaks only some of the versions compared, a line under it names them. An item that
 could not be checked is one line, ``file:line: error: ...``. :func:`headline` is the
 short form pytest puts in its short summary.
+
+A waived finding (a break accepted by a ``waivers:`` entry) is shown with its rule and
+message and a ``waived:`` line; the run summary lists every waived finding of the run.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from ..model import CheckResult, ErrorKind, Finding, Outcome
 from .grouping import FindingGroup, group_findings, versions_phrase
@@ -32,6 +35,7 @@ __all__ = [
     "render_failure",
     "render_summary",
     "render_total",
+    "render_waived",
     "warning_lines",
 ]
 
@@ -123,7 +127,9 @@ def render_failure(result: CheckResult) -> str:
     for group in group_findings(verdict.findings):
         finding = group.finding
         lines.append(_finding_line(result.file, finding))
-        if finding.hint:
+        if finding.waived:
+            lines.append(f"    waived: {finding.waived}")
+        elif finding.hint:
             lines.append(f"    hint: {finding.hint}")
         which = [finding.direction] if both_ways else []
         if not group.breaks_all(verdict.versions):
@@ -168,4 +174,19 @@ def render_summary(counts: Mapping[str, Counter[str]]) -> list[str]:
         row = counts[backend_id]
         parts = [f"{row[c]} {c}" for c in SUMMARY_COLUMNS if row[c] or c in SUMMARY_COLUMNS[:4]]
         out.append(f"{backend_id}: " + ", ".join(parts))
+    return out
+
+
+def render_waived(nodeid: str, properties: Iterable[tuple[str, object]]) -> list[str]:
+    """One summary line per waived finding of an item: ``waived: file:line RULE on prod (subject s): why``."""
+    from .collect import result_of
+
+    result = result_of(nodeid, properties)
+    if result is None:
+        return []
+    out = []
+    for finding in result.verdict.waived:
+        where = result.file + (f":{finding.line}" if finding.line else "")
+        out.append(f"waived: {where} {finding.rule} on {result.registry} (subject {result.subject}): "
+                   f"{finding.waived}")
     return out

@@ -29,7 +29,8 @@ def test_json__documented_top_level_shape(results: list[CheckResult]) -> None:
     doc = render_json(results)
     assert doc["format"] == "pytest-schemafed-report" and doc["schema_version"] == 2
     assert doc["summary"] == {"total": 4, "compatible": 1, "incompatible": 1, "new": 1, "error": 1, "skipped": 0,
-                              "warnings": 0}
+                              "warnings": 0, "waived": 0}
+    assert doc["unused_waivers"] == []
     assert [i["id"] for i in doc["items"]] == [r.nodeid for r in results]
 
 
@@ -40,7 +41,8 @@ def test_json__item_carries_file_subject_registry_level_versions_findings(result
         "id": "schemas/user.avsc::prod", "file": "schemas/user.avsc", "format": "avro", "subject": "user-value",
         "registry": "prod", "backend": "confluent prod", "level": "BACKWARD", "versions": ["3"],
         "outcome": "incompatible", "error": None, "error_kind": None, "error_line": None,
-        "findings": [{**FINDING, "end_line": 7, "end_column": 40, "severity": "error"}], "notes": [],
+        "findings": [{**FINDING, "end_line": 7, "end_column": 40, "severity": "error", "waived": None}],
+        "notes": [],
         "remote": None, "decided_by": "local",
     }
     json.dumps(render_json(results))  # plain builtins only
