@@ -88,7 +88,7 @@ def _clause(text: str, limit: int = HEADLINE_REASON) -> str:
 
 
 def _finding_line(file: str, finding: Finding) -> str:
-    rule = finding.rule if finding.breaking else f"{finding.rule} (warning)"
+    rule = finding.rule if finding.breaking else f"{finding.rule} ({'waived' if finding.waived else 'warning'})"
     return f"{location(file, finding.line, finding.column)}: {rule}: {finding.message}"
 
 

@@ -93,10 +93,10 @@ def test_terminal_failure__waived_finding_marked_under_it() -> None:
     """A failing item's report shows its waived finding with a `waived:` line instead of a hint."""
     result = waived_and_breaking()
     assert result.verdict.outcome is Outcome.INCOMPATIBLE
-    text = render_failure(CHECK, result.verdict, "confluent prod")
+    text = render_failure(result)
     lines = text.splitlines()
-    at = next(n for n, line in enumerate(lines) if f"{BREAK.rule} at /fields/2" in line)
-    assert lines[at + 2] == f"      waived: {WHY}"
+    at = next(n for n, line in enumerate(lines) if f": {BREAK.rule} (waived): " in line)
+    assert lines[at + 1] == f"    waived: {WHY}"
 
 
 def test_pr_comment__waivers_used_section_and_unused_in_warnings(tmp_path: Path) -> None:
