@@ -6,7 +6,6 @@ registered beyond the options: no file is opened, nothing is collected.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections import Counter, defaultdict
@@ -15,24 +14,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _pytest._code.code import ReprExceptionInfo, ReprFileLocation, ReprTracebackNative
 
 from . import hookspecs, masking
 from .config import CONFIG_NAMES, Settings, load_settings
 from .discovery import broken_links, proto_roots_line
-from .errors import ConfigError, SchemafedError
+from .errors import ConfigError
 from .gate import Gate
-from .model import Check, CheckResult, Level, Outcome, SchemaSource, Verdict
+from .items import PLUGIN_NAME, PROPERTY_PREFIX, SchemaFile, SchemaItem, name_junit_case
+from .model import Check, Level, SchemaSource, Verdict
 from .registry import ENTRY_POINT_GROUP, Registry, fill_registry
 from .report import teardown_index
-from .report.collect import RESULT_PROPERTY, result_of
-from .report.terminal import headline, render_failure, render_summary, render_waived, warning_lines
+from .report.collect import result_of
+from .report.terminal import render_summary, render_waived, warning_lines
 from .waivers import unused_waivers
 
-__all__ = ["SchemaFile", "SchemaItem", "SchemafedPlugin"]
+__all__ = ["SchemaFile", "SchemaItem", "SchemafedPlugin", "session_plugin"]
 
-PLUGIN_NAME = "schemafed-session"
-PROPERTY_PREFIX = "schemafed."
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -111,8 +108,15 @@ def _register_reports(config: pytest.Config, registry: Registry) -> None:
         raise pytest.UsageError(f"--schemafed-report: {exc}") from None
     if targets and not hasattr(config, "workerinput"):
         reporter = ReportPlugin(targets, rules_of(registry.formats.values()), config.rootpath,
-                                unused_waivers=lambda: _plugin(config).unused_waivers())
+                                unused_waivers=lambda: session_plugin(config).unused_waivers())
         config.pluginmanager.register(reporter, "schemafed-report")
+
+
+def session_plugin(config: pytest.Config) -> SchemafedPlugin:
+    """The run's :class:`SchemafedPlugin` (registered in ``pytest_configure``)."""
+    plugin = config.pluginmanager.get_plugin(PLUGIN_NAME)
+    assert isinstance(plugin, SchemafedPlugin)
+    return plugin
 
 
 def _may_enable(rootdir: Path, explicit: str | None) -> bool:
@@ -262,7 +266,7 @@ class SchemafedPlugin:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Count outcomes per backend for the summary (works on the xdist controller too); name
         the JUnit testcase (before junitxml records the report: hence ``tryfirst``)."""
-        _name_junit_case(self.config, report)
+        name_junit_case(self.config, report)
         if not (report.when == "call" or (report.when == "setup" and report.outcome != "passed")):
             return
         props = dict(report.user_properties)
@@ -358,138 +362,3 @@ class SchemafedPlugin:
         """Close the backends."""
         if self._gate is not None:
             self._gate.close()
-
-
-def _name_junit_case(config: pytest.Config, report: pytest.TestReport) -> None:
-    """``--junitxml``: a schema item's testcase is named ``path::registry``, not just ``registry``.
-
-    junitxml names a testcase by the last part of the node id (``git``) and puts the
-    path, dotted, in ``classname``; an attribute set on the testcase's reporter before it
-    records the report wins over both (as ``record_xml_attribute`` does). The
-    ``classname`` is left as pytest makes it.
-    """
-    from _pytest import junitxml
-
-    key = getattr(junitxml, "xml_key", None)
-    xml = config.stash.get(key, None) if key is not None else None
-    if xml is None or not any(name == RESULT_PROPERTY for name, _ in report.user_properties):
-        return
-    xml.node_reporter(report).add_attribute("name", report.nodeid)
-
-
-def _plugin(config: pytest.Config) -> SchemafedPlugin:
-    plugin = config.pluginmanager.get_plugin(PLUGIN_NAME)
-    assert isinstance(plugin, SchemafedPlugin)
-    return plugin
-
-
-class SchemaFile(pytest.File):
-    """A schema file: collects one :class:`SchemaItem` per backend."""
-
-    def __init__(self, *, source: SchemaSource, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.source = source
-
-    def collect(self) -> Iterator[SchemaItem]:
-        """One item per configured (and selected) backend, named by its id."""
-        gate = _plugin(self.config).gate
-        for backend_id in gate.backend_ids(self.source):
-            yield SchemaItem.from_parent(self, name=backend_id, check=gate.plan(self.source, backend_id))
-
-
-class SchemaIncompatible(Exception):
-    """Raised by a schema item whose verdict is not compatible (rendered by repr_failure)."""
-
-    def __init__(self, result: CheckResult, trace: str | None = None) -> None:
-        super().__init__(headline(result))
-        self.result = result
-        self.trace = trace
-
-
-def failure_repr(text: str, crash: str, path: str, line: int) -> ReprExceptionInfo:
-    """A failure in pytest's own form: ``text`` is the report, ``crash`` the one line pytest's
-    short summary (``FAILED id - crash``), ``--tb=line`` and JUnit's ``message`` show.
-
-    A plain string would make pytest cut its first line to the terminal's width there; this
-    form also crosses pytest-xdist as it is (reports serialise ``reprcrash`` and a native
-    traceback).
-    """
-    return ReprExceptionInfo(reprtraceback=ReprTracebackNative([text + "\n"]),
-                             reprcrash=ReprFileLocation(path, line, crash))
-
-
-class SchemaItem(pytest.Item):
-    """``path/to/file.avsc::<backend-id>``: reports the precomputed verdict of one check."""
-
-    def __init__(self, *, check: Check, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.check = check
-
-    @property
-    def plugin(self) -> SchemafedPlugin:
-        """The run's plugin object."""
-        return _plugin(self.config)
-
-    def runtest(self) -> None:
-        """Pass, fail or skip according to the verdict."""
-        plugin = self.plugin
-        gate = plugin.gate
-        if not gate.planned(self.check):
-            plugin.evaluate_pending(self)
-        verdict = gate.verdict(self.check)
-        result = self._record(verdict)
-        if verdict.outcome is Outcome.NEW:
-            note = f" ({verdict.notes[0]})" if verdict.notes else ""
-            self._skip(f"new subject {self.check.subject!r} on {self.check.backend_id}: "
-                       f"nothing to be compatible with{note}")
-        if verdict.outcome is Outcome.SKIPPED:
-            self._skip(f"{self.check.backend_id} unavailable (on_unavailable: skip): {verdict.error}")
-        if verdict.failing:
-            trace = gate.tracebacks.get(f"{self.check.backend_id}::{self.check.source.relpath}") or \
-                gate.tracebacks.get(self.check.backend_id)
-            verbose = self.config.option.verbose > 0 or self.config.option.tbstyle == "long"
-            raise SchemaIncompatible(result, trace if verbose else None)  # an internal error's traceback if asked
-
-    def _skip(self, reason: str) -> None:
-        """Skip, reported at the schema file (``SKIPPED [1] schemas/x.avsc:1: reason``), as pytest
-        reports a skip mark: not at the line of this module that raised it."""
-        raise pytest.skip.Exception(reason, _use_item_location=True)
-
-    def _record(self, verdict: Verdict) -> CheckResult:
-        check = self.check
-        result = CheckResult(self.nodeid, check.source.relpath, check.source.format, check.backend_id,
-                             check.subject, self._describe_backend(), verdict)
-        self.user_properties.append((RESULT_PROPERTY, json.dumps(result.to_dict(), separators=(",", ":"))))
-        # for people reading JUnit XML; the reports read only the result above
-        self.user_properties.extend((PROPERTY_PREFIX + k, v) for k, v in (
-            ("registry", check.backend_id),
-            ("subject", check.subject),
-            ("outcome", verdict.outcome.value),
-            ("level", verdict.level.value if verdict.level else ""),
-            ("rules", ",".join(result.rules)),
-            ("warnings", str(len(verdict.warnings))),
-            ("waived", str(len(verdict.waived))),
-        ))
-        return result
-
-    def _describe_backend(self) -> str:
-        backend = self.plugin.gate.backends.get(self.check.backend_id)
-        return backend.describe() if backend else self.check.backend_id
-
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
-                     ) -> str | ReprExceptionInfo:
-        """The verdict's report (:func:`render_failure`), not a Python traceback."""
-        relpath = self.check.source.relpath
-        if isinstance(excinfo.value, SchemaIncompatible):
-            result = excinfo.value.result
-            line = result.verdict.error_line or next((f.line for f in result.verdict.findings if f.line), None)
-            text = render_failure(result) + (f"\n{excinfo.value.trace}" if excinfo.value.trace else "")
-            return failure_repr(text, headline(result), relpath, line or 1)
-        if isinstance(excinfo.value, SchemafedError):
-            text = f"{relpath}: error: {excinfo.value}"
-            return failure_repr(text, text, relpath, 1)
-        return str(super().repr_failure(excinfo))
-
-    def reportinfo(self) -> tuple[Path, int | None, str]:
-        """Point at the schema file, not at a Python line."""
-        return self.path, 0, f"{self.check.source.relpath}::{self.check.backend_id} ({self.check.subject})"

@@ -15,12 +15,22 @@ pytest-xdist) and every report.
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .model import Level
+from .findings import (
+    REGISTRY_RULE,
+    Finding,
+    RemoteVerdict,
+    Severity,
+    optional_int,
+    optional_str,
+    registry_findings,
+    required_str,
+    str_list,
+)
+from .levels import Level
 
 __all__ = [
     "REGISTRY_RULE",
@@ -35,8 +45,6 @@ __all__ = [
     "registry_findings",
 ]
 
-#: the rule id of a finding that carries only the registry's own reason
-REGISTRY_RULE = "REGISTRY_INCOMPATIBLE"
 
 
 class Outcome(str, enum.Enum):
@@ -67,128 +75,6 @@ class Decider(str, enum.Enum):
 
     LOCAL = "local"
     REGISTRY = "registry"
-
-
-class Severity(str, enum.Enum):
-    """How much a finding weighs: an ``ERROR`` breaks compatibility and fails the item;
-    a ``WARNING`` (an advisory) is reported but never changes the verdict."""
-
-    ERROR = "error"
-    WARNING = "warning"
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One reason why a schema is (or may be) incompatible.
-
-    :param rule: stable upper-case id, e.g. ``READER_FIELD_MISSING_DEFAULT_VALUE``.
-    :param message: a sentence a person understands.
-    :param path: the schema path of the element in the local (new) file, e.g.
-        ``/fields/3/type`` (Avro), ``#/properties/email/maxLength`` (JSON Schema),
-        ``Order.id`` (Protobuf).
-    :param line: 1-based line of that element in the local file, ``None`` if unknown.
-    :param column: 1-based column, ``None`` if unknown.
-    :param version: the registered version this finding was found against.
-    :param hint: one line saying what to do instead, when there is an obvious fix.
-    :param direction: ``backward`` (new reads old) or ``forward`` (old reads new).
-    :param severity: :attr:`Severity.ERROR` (breaks compatibility) or :attr:`Severity.WARNING`
-        (an advisory: accepted by the registry, but likely to bite later).
-    :param end_line: 1-based last line of the element's span, ``None`` if unknown.
-    :param end_column: 1-based column just after the element's span ends, ``None`` if unknown.
-    :param waived: for a break the team accepted in its configuration (``waivers:``), the
-        waiver's one-line description (reason, owner, expiry); a waived finding keeps its
-        rule and message but does not break (see :mod:`pytest_schemafed.waivers`).
-    """
-
-    rule: str
-    message: str
-    path: str = ""
-    line: int | None = None
-    column: int | None = None
-    version: str | None = None
-    hint: str | None = None
-    direction: str = "backward"
-    severity: Severity = Severity.ERROR
-    end_line: int | None = None
-    end_column: int | None = None
-    waived: str | None = None
-
-    @property
-    def breaking(self) -> bool:
-        """True for a finding that makes the schema incompatible (not an advisory, not waived)."""
-        return self.severity is Severity.ERROR and self.waived is None
-
-    def sort_key(self) -> tuple[Any, ...]:
-        """The order findings are always reported in: by line, then rule, then path."""
-        return (self.line or 0, self.column or 0, self.rule, self.path, self.version or "", self.message)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain builtins, for reports and for crossing process boundaries."""
-        return {
-            "rule": self.rule,
-            "message": self.message,
-            "path": self.path,
-            "line": self.line,
-            "column": self.column,
-            "end_line": self.end_line,
-            "end_column": self.end_column,
-            "version": self.version,
-            "hint": self.hint,
-            "direction": self.direction,
-            "severity": self.severity.value,
-            "waived": self.waived,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
-        """The inverse of :meth:`to_dict`.
-
-        :raises ValueError: when a key is missing or has the wrong type.
-        """
-        return cls(
-            rule=_str(data, "rule"),
-            message=_str(data, "message"),
-            path=_str(data, "path"),
-            line=_opt_int(data, "line"),
-            column=_opt_int(data, "column"),
-            end_line=_opt_int(data, "end_line"),
-            end_column=_opt_int(data, "end_column"),
-            version=_opt_str(data, "version"),
-            hint=_opt_str(data, "hint"),
-            direction=_str(data, "direction"),
-            severity=Severity(_str(data, "severity")),
-            waived=_opt_str(data, "waived"),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class RemoteVerdict:
-    """A registry's own answer to a compatibility check (Confluent API).
-
-    :param compatible: the registry's verdict.
-    :param messages: the reasons it gave, as it gave them.
-    :param versions: the versions it checked against, when it says.
-    :param level: the level the registry applied (the subject's own), when known.
-    """
-
-    compatible: bool
-    messages: tuple[str, ...] = ()
-    versions: tuple[str, ...] = ()
-    level: Level | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain builtins."""
-        return {"compatible": self.compatible, "messages": list(self.messages), "versions": list(self.versions),
-                "level": self.level.value if self.level else None}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> RemoteVerdict:
-        """The inverse of :meth:`to_dict`."""
-        compatible = data.get("compatible")
-        if not isinstance(compatible, bool):
-            raise ValueError(f"remote.compatible: expected true or false, got {compatible!r}")
-        level = _opt_str(data, "level")
-        return cls(compatible, _strs(data, "messages"), _strs(data, "versions"), Level(level) if level else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,44 +275,20 @@ class Verdict:
         remote = data.get("remote")
         if remote is not None and not isinstance(remote, Mapping):
             raise ValueError(f"remote: expected an object or null, got {remote!r:.80}")
-        level = _opt_str(data, "level")
-        kind = _opt_str(data, "error_kind")
+        level = optional_str(data, "level")
+        kind = optional_str(data, "error_kind")
         return cls(
-            outcome=Outcome(_str(data, "outcome")),
+            outcome=Outcome(required_str(data, "outcome")),
             level=Level(level) if level else None,
-            versions=_strs(data, "versions"),
+            versions=str_list(data, "versions"),
             findings=tuple(Finding.from_dict(f) for f in findings),
-            error=_opt_str(data, "error"),
+            error=optional_str(data, "error"),
             error_kind=ErrorKind(kind) if kind else None,
-            error_line=_opt_int(data, "error_line"),
+            error_line=optional_int(data, "error_line"),
             remote=RemoteVerdict.from_dict(remote) if remote is not None else None,
-            decided_by=Decider(_str(data, "decided_by")),
-            notes=_strs(data, "notes"),
+            decided_by=Decider(required_str(data, "decided_by")),
+            notes=str_list(data, "notes"),
         )
-
-
-_ERROR_TYPE = re.compile(r"errorType:\s*'?(?P<rule>[A-Z][A-Z0-9_]+)'?(?:,\s*description:\s*'(?P<text>.*?)')?",
-                         re.S)
-
-
-def registry_findings(remote: RemoteVerdict, registry_id: str) -> tuple[Finding, ...]:
-    """Findings made of a registry's own reasons, located at the file's first line.
-
-    Confluent's verbose entries (``{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE',
-    description:'...'}``) keep their error type as the rule id; any other reason, or no
-    reason at all, is one :data:`REGISTRY_RULE` finding with the registry's words.
-    """
-    found: list[Finding] = []
-    for message in remote.messages:
-        match = _ERROR_TYPE.search(message)
-        rule = match.group("rule") if match else REGISTRY_RULE
-        text = match.group("text") if match and match.group("text") else message
-        found.append(Finding(rule, f"registry {registry_id!r} rejects the schema: {text}", line=1,
-                             hint="the registry gave no location; its reason names the element"))
-    if not found:
-        found.append(Finding(REGISTRY_RULE, f"registry {registry_id!r} rejects the schema and gave no reason",
-                             line=1, hint="ask the registry with verbose=true, or compare locally at this level"))
-    return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -474,33 +336,6 @@ class CheckResult:
         verdict = data.get("verdict")
         if not isinstance(verdict, Mapping):
             raise ValueError(f"verdict: expected an object, got {verdict!r:.80}")
-        return cls(_str(data, "nodeid"), _str(data, "file"), _str(data, "format"), _str(data, "registry"),
-                   _str(data, "subject"), _str(data, "backend"), Verdict.from_dict(verdict))
-
-
-def _str(data: Mapping[str, Any], key: str) -> str:
-    value = data.get(key)
-    if not isinstance(value, str):
-        raise ValueError(f"{key}: expected a string, got {value!r:.80}")
-    return value
-
-
-def _opt_str(data: Mapping[str, Any], key: str) -> str | None:
-    value = data.get(key)
-    if value is not None and not isinstance(value, str):
-        raise ValueError(f"{key}: expected a string or null, got {value!r:.80}")
-    return value
-
-
-def _opt_int(data: Mapping[str, Any], key: str) -> int | None:
-    value = data.get(key)
-    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-        raise ValueError(f"{key}: expected a whole number or null, got {value!r:.80}")
-    return value
-
-
-def _strs(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
-    value = data.get(key)
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError(f"{key}: expected a list of strings, got {value!r:.80}")
-    return tuple(value)
+        nodeid, file, fmt, registry, subject, backend = (
+            required_str(data, k) for k in ("nodeid", "file", "format", "registry", "subject", "backend"))
+        return cls(nodeid, file, fmt, registry, subject, backend, Verdict.from_dict(verdict))
