@@ -311,6 +311,9 @@ class Gate:
     def _compute(self, backend: Backend, check: Check) -> Verdict:
         """One verdict; never raises (also runs in forked workers)."""
         try:
+            settled = backend.unchanged(check)
+            if settled is not None:
+                return settled
             failure = self._parse_failure(check)
             if failure is not None:
                 return failure

@@ -31,6 +31,7 @@ __all__ = ["SchemaFile", "SchemaItem", "SchemafedPlugin"]
 
 PLUGIN_NAME = "schemafed-session"
 PROPERTY_PREFIX = "schemafed."
+UNCHANGED_KEYWORD = "schemafed_unchanged"  # on an item passed as unchanged since the base (for -v)
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -137,6 +138,7 @@ class SchemafedPlugin:
         # Only files with a claimed ending are looked at; `.json` may hold a JSON Schema.
         self._suffixes = registry.suffixes
         self.counts: dict[str, Counter[str]] = defaultdict(Counter)
+        self._summarising = False
         self.matched: set[str] = set()
 
     @property
@@ -249,6 +251,14 @@ class SchemafedPlugin:
             return [item]
         return items[start:]
 
+    def pytest_report_teststatus(self, report: pytest.TestReport, config: pytest.Config) -> Any:
+        """``-v`` says ``PASSED (unchanged)`` for a file passed as unchanged since the base, unparsed."""
+        if self._summarising:
+            return None
+        if report.when == "call" and report.passed and UNCHANGED_KEYWORD in report.keywords:
+            return "passed", ".", ("PASSED (unchanged)", {"green": True})
+        return None
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Count outcomes per backend for the summary (works on the xdist controller too)."""
         if not (report.when == "call" or (report.when == "setup" and report.outcome != "passed")):
@@ -294,6 +304,7 @@ class SchemafedPlugin:
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         """Counts per backend: compatible / incompatible / new / error; globs that matched nothing."""
+        self._summarising = True  # the short summary that follows keeps the word PASSED
         unmatched = self._unmatched() if not hasattr(self.config, "workerinput") else []
         if not (self.counts or unmatched or self._nothing_selected()):
             return
@@ -362,6 +373,8 @@ class SchemaItem(pytest.Item):
             plugin.evaluate_pending(self)
         verdict = gate.verdict(self.check)
         self._record(verdict)
+        if verdict.notes and verdict.notes[0].startswith("unchanged since ") and not verdict.failing:
+            self.keywords[UNCHANGED_KEYWORD] = True
         if verdict.outcome is Outcome.NEW:
             note = f" ({verdict.notes[0]})" if verdict.notes else ""
             pytest.skip(f"new subject {self.check.subject!r} on {self.check.backend_id}: "
