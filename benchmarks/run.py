@@ -5,7 +5,7 @@ medians, so that a machine that slows down mid-run slows both sides alike. Corpo
 are generated once under .bench/ by benchmarks/gen_corpus.py, which must give the
 same bytes as the shared generator (checked first when that one is present).
 
-    python benchmarks/run.py [--only avro,gate,json,protobuf,confluent,uc]
+    python benchmarks/run.py [--only avro,gate,scale,json,protobuf,googleapis,confluent,rerun,uc,nested,audit]
 """
 
 from __future__ import annotations
@@ -21,10 +21,24 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import avro_bench, compiled, confluent_bench, gate_bench, json_bench, protobuf_bench, uc_bench
+from benchmarks import (
+    audit_bench,
+    avro_bench,
+    compiled,
+    confluent_bench,
+    confluent_rerun,
+    gate_bench,
+    googleapis_bench,
+    json_bench,
+    jsonschema_nested,
+    protobuf_bench,
+    uc_bench,
+)
 from benchmarks.common import CACHE, GEN, ROOT, alternate, corpus
 
-SHARED_GEN = Path(__file__).resolve().parents[2] / "shared" / "bench" / "gen_corpus.py"
+SHARED_GEN = next((p for p in (Path(__file__).resolve().parents[2] / "shared" / "bench" / "gen_corpus.py",
+                                Path("/work/shared/bench/gen_corpus.py")) if p.exists()),
+                  Path(__file__).resolve().parents[2] / "shared" / "bench" / "gen_corpus.py")
 
 
 def check_generator() -> None:
@@ -113,8 +127,44 @@ def bench_uc() -> None:
           f"{int(r['get_requests'])} table GETs, {r['seconds']:.2f}s")
 
 
-BENCHES = {"avro": bench_avro, "gate": bench_gate, "json": bench_json, "protobuf": bench_protobuf,
-           "confluent": bench_confluent, "uc": bench_uc}
+def bench_scale() -> None:
+    r = gate_bench.scale((1000, 10000))
+    small, big = r[1000], r[10000]
+    print(f"[issue 19] 10,000 avro schemas: pytest --schemafed {big['schemafed']:.1f}s (peak RSS "
+          f"{big['schemafed_rss'] / 1024:.0f} MiB) vs bare pytest with 10,000 trivial items {big['baseline']:.1f}s "
+          f"(peak RSS {big['baseline_rss'] / 1024:.0f} MiB): ratio {big['ratio']:.2f} (target <= 1.5); at 1,000: "
+          f"{small['schemafed']:.2f}s (peak RSS {small['schemafed_rss'] / 1024:.0f} MiB) vs {small['baseline']:.2f}s "
+          f"(peak RSS {small['baseline_rss'] / 1024:.0f} MiB): ratio {small['ratio']:.2f}; ratio at 10,000 / ratio "
+          f"at 1,000 = {big['ratio'] / small['ratio']:.2f} (target <= 1.2)")
+
+
+def bench_googleapis() -> None:
+    print(googleapis_bench.line(googleapis_bench.run()))
+
+
+def bench_rerun() -> None:
+    for line in confluent_rerun.lines(confluent_rerun.run(200), 200):
+        print(line)
+
+
+def bench_nested() -> None:
+    for name, (new, old) in jsonschema_nested.CASES.items():
+        seconds, compatible = jsonschema_nested.timed(new, old)
+        print(f"[issue 19] json schema nested combinations, {name}: {seconds * 1000:.1f} ms through "
+              f"check_compatibility ({'compatible' if compatible else 'incompatible'}; target < 1000 ms)")
+
+
+def bench_audit() -> None:
+    r = audit_bench.run(subjects=200, max_in_flight=16)
+    print(f"[issue 18] schemafed audit, 200 subjects x 2 versions (the fast mode; `python -m benchmarks.audit_bench` "
+          f"runs 1000), 20 ms per request: one request at a time {r['sequential_s']:.1f}s, concurrent "
+          f"(max_in_flight 16) {r['concurrent_s']:.2f}s: ratio {r['ratio']:.1f}x (target >= 8x); requests "
+          f"{r['requests_concurrent']:.0f} each run, identical reports")
+
+
+BENCHES = {"avro": bench_avro, "gate": bench_gate, "scale": bench_scale, "json": bench_json,
+           "protobuf": bench_protobuf, "googleapis": bench_googleapis, "confluent": bench_confluent,
+           "rerun": bench_rerun, "uc": bench_uc, "nested": bench_nested, "audit": bench_audit}
 
 
 def compile_package() -> None:
