@@ -39,6 +39,9 @@ class ParseCache:
         self._parsed: dict[tuple[str, str, tuple[tuple[str, str], ...]], ParsedSchema | SchemaParseError] = {}
         self._lock = threading.Lock()
 
+    def __len__(self) -> int:
+        return len(self._parsed)
+
     def clear(self) -> None:
         """Forget every parsed schema (the gate calls it after each batch)."""
         with self._lock:
