@@ -56,6 +56,14 @@ def verdicts_apache(pairs: Pairs) -> dict[str, bool]:
     return out
 
 
+def verdicts_public(pairs: Pairs) -> dict[str, bool]:
+    """BACKWARD verdicts through the public ``check_compatibility``, one call per pair, as a caller makes them."""
+    from pytest_schemafed import check_compatibility
+
+    return {name: check_compatibility(new, [old], format="avro", level="BACKWARD").compatible
+            for name, old, new in pairs}
+
+
 def _timed(fn: object, pairs: Pairs, *, pause_gc: bool = False) -> float:
     from pytest_schemafed.formats.avro.reuse import clear
 
@@ -100,9 +108,11 @@ def _default_corpus() -> Path:
 
 
 def measure(pairs: Pairs, rounds: int = 3) -> dict[str, float]:
-    """Medians of ``rounds`` alternating timings: ours (GC paused), ours (GC running), Apache."""
-    samples: dict[str, list[float]] = {"ours": [], "ours_gc": [], "apache": []}
+    """Medians of ``rounds`` alternating timings: the public ``check_compatibility`` (GC running), the
+    internal path (GC paused, then running), Apache."""
+    samples: dict[str, list[float]] = {"public": [], "ours": [], "ours_gc": [], "apache": []}
     for _ in range(rounds):
+        samples["public"].append(_timed(verdicts_public, pairs))  # the collector running, as a caller's is
         samples["ours"].append(_timed(verdicts_ours, pairs, pause_gc=True))
         samples["ours_gc"].append(_timed(verdicts_ours, pairs))
         samples["apache"].append(_timed(verdicts_apache, pairs))
@@ -123,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     ours_v, apache_v = verdicts_ours(pairs), verdicts_apache(pairs)
     disagree = sorted(n for n in ours_v if ours_v[n] != apache_v[n])
     r = measure(pairs)
-    ours, plain, apache = r["ours"], r["ours_gc"], r["apache"]
+    ours, plain, apache, public = r["ours"], r["ours_gc"], r["apache"], r["public"]
     if as_json:
         from benchmarks.compiled import is_compiled
         from pytest_schemafed.formats.avro import parse
@@ -131,15 +141,16 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({**r, "pairs": len(pairs), "disagree": len(disagree), "compiled": is_compiled(parse)}))
         return 0
     print(f"avro: {len(pairs)} pairs, parse + BACKWARD check")
-    print(f"  ours   {ours:8.3f}s  (GC paused, as Gate.evaluate does around a batch)")
+    print(f"  public {public:8.3f}s  (check_compatibility, one call per pair, GC running: {apache / public:.1f}x)")
+    print(f"  ours   {ours:8.3f}s  (internal path, GC paused, as Gate.evaluate does around a batch)")
     print(f"  ours   {plain:8.3f}s  (GC running: {apache / plain:.1f}x)")
     print(f"  apache {apache:8.3f}s")
-    print(f"  ratio  {apache / ours:8.1f}x faster (target >= 10x)")
+    print(f"  ratio  {apache / public:8.1f}x faster, public function (target >= 10x)")
     incompatible = sum(not v for v in ours_v.values())
     print(f"  verdicts: {len(pairs) - len(disagree)}/{len(pairs)} agree; incompatible: {incompatible}")
     for name in disagree[:10]:
         print(f"  DISAGREE {name}: ours={ours_v[name]} apache={apache_v[name]}")
-    return 0 if not disagree and apache / ours >= 10 else 1
+    return 0 if not disagree and apache / public >= 10 else 1
 
 
 if __name__ == "__main__":

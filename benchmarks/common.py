@@ -6,6 +6,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -40,9 +41,25 @@ def wall(
     cmd: list[str], cwd: Path, env: dict[str, str] | None = None
 ) -> tuple[float, subprocess.CompletedProcess[str]]:
     """Wall time of one command, and its result."""
-    start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env, check=False)
-    return time.perf_counter() - start, done
+    seconds, _, done = measured(cmd, cwd, env)
+    return seconds, done
+
+
+def measured(
+    cmd: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> tuple[float, int, subprocess.CompletedProcess[str]]:
+    """Wall time, peak resident memory (KiB, the process and the children it waited for) and result."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        done = subprocess.CompletedProcess(cmd, proc.returncode, out.read().decode(errors="replace"),
+                                           err.read().decode(errors="replace"))
+    return seconds, int(usage.ru_maxrss), done
 
 
 Pairs = list[tuple[str, str, str]]

@@ -31,18 +31,19 @@ def _timed(url: str, subjects: int, max_in_flight: int) -> tuple[float, dict[str
     from pytest_schemafed.backends.base import BackendSpec
     from pytest_schemafed.config import Settings
     from pytest_schemafed.gate import Gate
-    from pytest_schemafed.model import Check, SchemaContent, SchemaSource
+    from pytest_schemafed.model import Check, SchemaSource
     from pytest_schemafed.registry import default_registry
 
     registry = default_registry()
-    fmt = registry.format("avro")
     spec = BackendSpec(id="sr", type="confluent", options={"url": url, "max_in_flight": max_in_flight})
     gate = Gate(Settings(source="bench", registries=(spec,)), registry, ROOT)
     checks = []
     for i in range(subjects):
         text = BREAKING if i % 3 == 0 else COMPATIBLE
-        source = SchemaSource(path=ROOT / f"s{i}.avsc", relpath=f"s{i}.avsc", format="avro", subject=f"s{i}-value")
-        gate._contents[source.relpath] = SchemaContent(text, fmt.parse(text))  # the files exist only here
+        path = ROOT / f".bench/confluent/s{i}.avsc"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        source = SchemaSource(path=path, relpath=f"s{i}.avsc", format="avro", subject=f"s{i}-value")
         checks.append(Check(source=source, backend_id="sr", subject=f"s{i}-value"))
     start = time.perf_counter()
     gate.evaluate(checks)
@@ -59,8 +60,11 @@ def run(subjects: int = 1000, max_in_flight: int = 16, latency: float = 0.02) ->
     with ConfluentTestServer("karapace", latency=latency) as server:
         for i in range(subjects - subjects // 10):  # the last tenth are new subjects
             server.register(f"s{i}-value", V1)
-        concurrent, verdicts_c, requests_c = _timed(server.url, subjects, max_in_flight)
-        sequential, verdicts_s, requests_s = _timed(server.url, subjects, 1)
+        before = len(server.requests)
+        concurrent, verdicts_c, _ = _timed(server.url, subjects, max_in_flight)
+        requests_c = len(server.requests) - before  # as the registry saw them
+        sequential, verdicts_s, _ = _timed(server.url, subjects, 1)
+        requests_s = len(server.requests) - before - requests_c
     if verdicts_c != verdicts_s:
         raise SystemExit("concurrent and sequential verdicts differ")
     return {"sequential_s": sequential, "concurrent_s": concurrent, "ratio": sequential / concurrent,

@@ -8,10 +8,11 @@ edit breaks BACKWARD according to edits.tsv.
 from __future__ import annotations
 
 import re
+import statistics
 import sys
 from pathlib import Path
 
-from benchmarks.common import CACHE, alternate, breaking_names, corpus, wall
+from benchmarks.common import CACHE, alternate, breaking_names, corpus, measured, wall
 
 TRIVIAL_CONFTEST = '''
 import pytest
@@ -73,6 +74,25 @@ def run(fmt: str = "avro", ext: str = "avsc", count: int = 1000) -> dict[str, fl
     results["failing"] = float(len(got))
     results["expected_failing"] = float(len(expected))
     return results
+
+
+def scale(counts: tuple[int, ...] = (1000, 10000), rounds: int = 3) -> dict[int, dict[str, float]]:
+    """Gate vs bare pytest with as many trivial items, at each count: medians of alternating runs and peak RSS."""
+    out: dict[int, dict[str, float]] = {}
+    for count in counts:
+        repo = corpus("repo", count, "avro")
+        base = baseline_dir(count)
+        samples: dict[str, list[float]] = {"schemafed": [], "baseline": [], "schemafed_rss": [], "baseline_rss": []}
+        for _ in range(rounds):
+            for name, cmd, cwd in (("schemafed", [*PYTEST, "--schemafed-only", "-rf"], repo),
+                                   ("baseline", PYTEST, base)):
+                seconds, rss, _ = measured(cmd, cwd)
+                samples[name].append(seconds)
+                samples[name + "_rss"].append(rss)
+        r = {k: statistics.median(v) for k, v in samples.items()}
+        r["ratio"] = r["schemafed"] / r["baseline"]
+        out[count] = r
+    return out
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ each is compared, and folds the findings into one :class:`Verdict`.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -37,6 +38,9 @@ class ParseCache:
     def __init__(self) -> None:
         self._parsed: dict[tuple[str, str, tuple[tuple[str, str], ...]], ParsedSchema | SchemaParseError] = {}
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._parsed)
 
     def clear(self) -> None:
         """Forget every parsed schema (the gate calls it after each batch)."""
@@ -118,7 +122,31 @@ def check_compatibility(
     :param path: where ``new`` came from, for messages and line numbers.
     :raises SchemaParseError: ``new`` or a previous version is not a valid schema.
     :raises KeyError: ``format`` is not a known format.
+
+    The cyclic garbage collector is paused during the call (and left as it was found).
     """
+    # As the gate does around a batch: parsing allocates many small objects that all stay
+    # alive until the verdict is made, so collections meanwhile would only rescan them.
+    enabled = gc.isenabled()
+    if enabled:
+        gc.disable()
+    try:
+        return _check(new, previous, format=format, level=level, references=references, path=path, cache=cache)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _check(
+    new: str | ParsedSchema,
+    previous: Sequence[PreviousItem] | History,
+    *,
+    format: str,
+    level: str | Level,
+    references: Mapping[str, str] | None,
+    path: str | None,
+    cache: ParseCache | None,
+) -> Verdict:
     from .registry import default_registry
 
     fmt = default_registry().format(format)

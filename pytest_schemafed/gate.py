@@ -35,6 +35,8 @@ from .workers import MIN_FORKED_BATCH, ForkedEvaluation, can_fork
 
 __all__ = ["Gate", "local_judge"]
 
+_WORKER_PARSE_CACHE = 256  # registered versions kept parsed in a forked worker (shared by backends)
+
 SubjectHook = Callable[[SchemaSource, str, str], str]
 
 
@@ -347,10 +349,16 @@ class Gate:
     def _compute(self, backend: Backend, check: Check) -> Verdict:
         """One verdict; never raises (also runs in forked workers)."""
         try:
+            settled = backend.unchanged(check)
+            if settled is not None:
+                return settled
             failure = self._parse_failure(check)
             if failure is not None:
                 return failure
-            return backend.evaluate(replace(check, content=self.content(check.source)), self.judge)
+            verdict = backend.evaluate(replace(check, content=self.content(check.source)), self.judge)
+            if backend.local:
+                self._forget(check)
+            return verdict
         except SchemafedError as exc:
             return self._error_verdict(check, exc)
         except Exception as exc:  # a bug of ours or of a backend library: say so, keep going
@@ -361,6 +369,16 @@ class Gate:
                 ErrorKind.INTERNAL,
                 check.level,
             )
+
+    def _forget(self, check: Check) -> None:
+        """After a local check (here or in a forked worker): drop what it parsed, so that memory stays
+        flat over a batch of any size while the GC is paused. A file checked against several
+        local backends is then read again (rare, and cheap next to holding every parsed file).
+        """
+        with self._lock:
+            self._contents.pop(check.source.relpath, None)
+        if len(self.parse_cache) > _WORKER_PARSE_CACHE:
+            self.parse_cache.clear()
 
     def _error_verdict(self, check: Check, exc: SchemafedError) -> Verdict:
         if isinstance(exc, SchemaParseError):

@@ -20,10 +20,12 @@ from .report.terminal import headline, render_failure
 if TYPE_CHECKING:
     from .plugin import SchemafedPlugin
 
-__all__ = ["PLUGIN_NAME", "PROPERTY_PREFIX", "SchemaFile", "SchemaIncompatible", "SchemaItem", "name_junit_case"]
+__all__ = ["PLUGIN_NAME", "PROPERTY_PREFIX", "UNCHANGED_KEYWORD", "SchemaFile", "SchemaIncompatible", "SchemaItem",
+           "name_junit_case"]
 
 PLUGIN_NAME = "schemafed-session"
 PROPERTY_PREFIX = "schemafed."
+UNCHANGED_KEYWORD = "schemafed_unchanged"  # on an item passed as unchanged since the base (for -v)
 
 
 def name_junit_case(config: pytest.Config, report: pytest.TestReport) -> None:
@@ -104,6 +106,8 @@ class SchemaItem(pytest.Item):
             plugin.evaluate_pending(self)
         verdict = gate.verdict(self.check)
         result = self._record(verdict)
+        if verdict.notes and verdict.notes[0].startswith("unchanged since ") and not verdict.failing:
+            self.keywords[UNCHANGED_KEYWORD] = True
         if verdict.outcome is Outcome.NEW:
             note = f" ({verdict.notes[0]})" if verdict.notes else ""
             self._skip(f"new subject {self.check.subject!r} on {self.check.backend_id}: "

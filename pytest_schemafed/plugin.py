@@ -20,7 +20,7 @@ from .config import CONFIG_NAMES, Settings, load_settings
 from .discovery import broken_links, proto_roots_line
 from .errors import ConfigError
 from .gate import Gate
-from .items import PLUGIN_NAME, PROPERTY_PREFIX, SchemaFile, SchemaItem, name_junit_case
+from .items import PLUGIN_NAME, PROPERTY_PREFIX, UNCHANGED_KEYWORD, SchemaFile, SchemaItem, name_junit_case
 from .model import Check, Level, SchemaSource, Verdict
 from .registry import ENTRY_POINT_GROUP, Registry, fill_registry
 from .report import teardown_index
@@ -144,6 +144,7 @@ class SchemafedPlugin:
         # Only files with a claimed ending are looked at; `.json` may hold a JSON Schema.
         self._suffixes = registry.suffixes
         self.counts: dict[str, Counter[str]] = defaultdict(Counter)
+        self._summarising = False
         self.matched: set[str] = set()
         self.advisories: list[str] = []  # one line per warning finding of the run
         self.waivers_used: set[str] = set()  # from xdist workers; this process's own are the gate's
@@ -262,6 +263,14 @@ class SchemafedPlugin:
             return [item]
         return items[start:]
 
+    def pytest_report_teststatus(self, report: pytest.TestReport, config: pytest.Config) -> Any:
+        """``-v`` says ``PASSED (unchanged)`` for a file passed as unchanged since the base, unparsed."""
+        if self._summarising:
+            return None
+        if report.when == "call" and report.passed and UNCHANGED_KEYWORD in report.keywords:
+            return "passed", ".", ("PASSED (unchanged)", {"green": True})
+        return None
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Count outcomes per backend for the summary (works on the xdist controller too); name
@@ -338,6 +347,7 @@ class SchemafedPlugin:
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         """Counts per backend: compatible / incompatible / new / error; globs that matched nothing."""
+        self._summarising = True  # the short summary that follows keeps the word PASSED
         unmatched = self._unmatched() if not hasattr(self.config, "workerinput") else []
         if not (self.counts or unmatched or self.advisories or self._nothing_selected()):
             return

@@ -135,6 +135,14 @@ class Backend(ABC):
         :raises BackendError: when the backend cannot be used at all (its items fail).
         """
 
+    def unchanged(self, check: Check) -> Verdict | None:
+        """A verdict reached without reading or parsing the check's file, or ``None`` (the default).
+
+        Called after :meth:`prepare`, before the gate parses the file: the git backend
+        answers "unchanged" for a file whose text and whole import closure are the base's.
+        """
+        return None
+
     @abstractmethod
     def history(self, check: Check) -> History:
         """Return the registered versions ``check``'s level needs, oldest first.

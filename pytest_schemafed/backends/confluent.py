@@ -25,7 +25,10 @@ the compatibility check. Only ``GET`` and ``POST /compatibility/...`` are ever s
 gate never registers, deletes or changes configuration.
 
 Subject-version answers are immutable and cached across runs (``RunContext.cache_*``);
-``latest``, listings and config never are.
+``latest``, listings and config never are. With such a cache, a level that needs only the
+latest version asks the listing (fresh, so a newly registered version is always seen) and
+then that numbered version, so that a rerun fetches no schema body it already holds; without
+one it asks ``versions/latest`` (one request).
 
 The registry operations of the ``schemafed`` command live in
 :mod:`pytest_schemafed.backends.confluent_admin`; the gate never calls them.
@@ -285,8 +288,12 @@ class ConfluentBackend(ConfluentAdmin, Backend):
         group = config.group if config is not None else None
         if group is None:
             need = needs(level)
-            needed = ("latest",) if need is Needs.LATEST else \
-                tuple(str(n) for n in self._version_numbers(subject)) if need is Needs.ALL else ()
+            if need is Needs.LATEST and self.context.cache_get is not None:
+                # the listing is asked fresh; the latest number's body then comes from the cache when held
+                needed: tuple[str, ...] = (str(self._version_numbers(subject)[-1]),)
+            else:
+                needed = ("latest",) if need is Needs.LATEST else \
+                    tuple(str(n) for n in self._version_numbers(subject)) if need is Needs.ALL else ()
             versions = tuple(self._history_version(self._version(subject, v)) for v in needed)
             return History(versions, level=level)
         versions = tuple(self._history_version(self._version(subject, str(n)))

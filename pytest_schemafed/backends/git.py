@@ -22,9 +22,10 @@ from typing import ClassVar
 
 from ..discovery import import_roots, relative_posix
 from ..errors import BackendProtocolError, BackendUnavailable, ConfigError, SubjectNotFound
-from ..model import Check, History, HistoryVersion
+from ..model import Check, History, HistoryVersion, Verdict
 from .base import Backend, BackendSpec, Option, RunContext
 from .git_objects import SYMLINK, Answers, GitBlobReader, Prefetch, TreeEntry, git_env, list_tree
+from .git_unchanged import ClosureProbe
 
 __all__ = ["BaseRef", "GitBackend", "GitBlobReader", "resolve_base"]
 
@@ -146,6 +147,8 @@ class _Repository:
         self._by_oid: dict[str, bytes] = {}  # blobs read, by id: files with the same content are read once
         self._prefetch: Prefetch | None = None
         self._prefetched: set[str] = set()
+        self._resolved: dict[Path, str | None] = {}
+        self._real_dirs: dict[Path, Path] = {}
 
     def prefetch(self, relpath: str) -> None:
         """Request ``relpath`` now; its content is collected by :meth:`collect_prefetched`."""
@@ -181,6 +184,21 @@ class _Repository:
         if rel is None or rel == "." or rel.startswith("../"):
             raise ValueError(f"{path} is not inside {self.toplevel}")
         return rel
+
+    def resolved_relpath(self, path: Path) -> str | None:
+        """``path``, symlinks resolved, relative to the toplevel; ``None`` outside it (remembered per path)."""
+        if path not in self._resolved:
+            folder = self._real_dirs.get(path.parent)
+            if folder is None:
+                folder = self._real_dirs[path.parent] = Path(os.path.realpath(path.parent))
+            real = folder / path.name
+            if os.path.islink(real):  # only the last part is left to resolve
+                real = real.resolve()
+            try:
+                self._resolved[path] = self.relpath(real)
+            except ValueError:
+                self._resolved[path] = None
+        return self._resolved[path]
 
     def read(self, relpaths: Sequence[str], backend_id: str) -> None:
         """Read every path of ``relpaths`` not read yet, in one batch (symlinks followed inside the commit)."""
@@ -297,6 +315,7 @@ class GitBackend(Backend):
         self._repos: dict[Path, _Repository] = {top: self.main}
         self._dir_repo: dict[Path, _Repository] = {}
         self._located: dict[Path, tuple[_Repository, str | None]] = {}
+        self._unchanged: dict[tuple[str, str], tuple[str, int]] = {}  # check key -> (base label, files imported)
 
     def _open(self, toplevel: Path) -> _Repository:
         base = resolve_base(toplevel, self._against, self._configured_ref)
@@ -374,6 +393,37 @@ class GitBackend(Backend):
                 wanted.setdefault(repo.toplevel, (repo, []))[1].append(relpath)
         for repo, relpaths in wanted.values():
             repo.read(relpaths, self.id)
+        self._probe_unchanged(checks)
+
+    def _probe_unchanged(self, checks: Sequence[Check]) -> None:
+        """Find the checks whose file and whole reference closure have the same blob ids at the base."""
+        probes: dict[Path, ClosureProbe] = {}
+        for check in checks:
+            repo, relpath = self._locate(check)
+            fmt = self.context.registry.formats.get(check.source.format)
+            if relpath is None or relpath in repo.errors or fmt is None:
+                continue
+            names_of = getattr(fmt, "reference_names", None)
+            if names_of is None and getattr(fmt, "local_imports", None) is not None:
+                continue  # it references files it cannot name without parsing: check it as usual
+            probe = probes.get(repo.toplevel)
+            if probe is None:
+                probe = probes[repo.toplevel] = ClosureProbe(repo.toplevel, repo._listing())
+            path = check.source.path if check.source.path.is_absolute() else check.source.path.resolve()
+            found = probe.unchanged(path, import_roots(check.source, self.context.rootdir), names_of)
+            if found is not None:
+                self._unchanged[check.key] = (repo.label, found)
+
+    def unchanged(self, check: Check) -> Verdict | None:
+        """A passing verdict, reached without parsing, when the file and all it imports are as at the base."""
+        found = self._unchanged.get(check.key)
+        if found is None:
+            return None
+        label, imported = found
+        closure = f" and the {imported} file{'s' if imported != 1 else ''} it imports" if imported else ""
+        return Verdict.judged([], check.level or self.default_level, (label,),
+                              notes=(f"unchanged since {label}: the file{closure} have the same blob ids "
+                                     "there; not parsed",))
 
     def history(self, check: Check) -> History:
         """The file's content at the ref, as a one-version history.
@@ -402,9 +452,8 @@ class GitBackend(Backend):
             return None
 
         def read_at_ref(path: Path) -> str | None:
-            try:
-                relpath = repo.relpath(path.resolve())
-            except ValueError:
+            relpath = repo.resolved_relpath(path)
+            if relpath is None:
                 return None
             repo.read([relpath], self.id)
             if relpath in repo.errors:

@@ -32,3 +32,31 @@ def test_check_compatibility__documented_levels() -> None:
     new = '{"type": "record", "name": "R", "fields": [{"name": "a", "type": "long"}]}'
     assert pytest_schemafed.check_compatibility(new, [old], format="avro", level="BACKWARD").compatible
     assert not pytest_schemafed.check_compatibility(new, [old], format="avro", level="FORWARD_ALL").compatible
+
+
+def test_check_compatibility__collector_paused_inside_and_restored() -> None:
+    """The public function pauses the cyclic GC while it works (as the gate does) and leaves it as it found it."""
+    import gc
+
+    from pytest_schemafed.formats.avro import AvroFormat
+
+    seen: list[bool] = []
+    original = AvroFormat.compare
+
+    def spy(self, reader, writer, *, local):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        return original(self, reader, writer, local=local)
+
+    old = '{"type": "record", "name": "T", "fields": [{"name": "a", "type": "int"}]}'
+    AvroFormat.compare = spy  # type: ignore[method-assign]
+    try:
+        assert gc.isenabled()
+        pytest_schemafed.check_compatibility(old, [old], format="avro", level="BACKWARD")
+        assert gc.isenabled()
+        gc.disable()
+        pytest_schemafed.check_compatibility(old, [old], format="avro", level="BACKWARD")
+        assert not gc.isenabled()  # a caller's own pause is kept
+    finally:
+        gc.enable()
+        AvroFormat.compare = original  # type: ignore[method-assign]
+    assert seen == [False, False]

@@ -20,10 +20,10 @@ from ...model import Finding
 from ..base import Format, ParsedSchema, Side
 from .advisories import ADVISORY_RULES, advisories
 from .diff import COMPATIBLE_CHANGES, Difference, schema_diff
-from .imports import local_imports
+from .imports import import_names, local_imports
 from .model import MessageDef, ProtoFile
 from .parser import parse_proto
-from .resolver import TypeInfo, resolve_schema, wellknown_text
+from .resolver import TypeInfo, refused_import, resolve_schema, wellknown_text
 from .rules import RULES, to_finding_args
 
 __all__ = [
@@ -127,6 +127,13 @@ class ProtobufFormat(Format):
         if read is None:
             return local_imports(path, text, import_roots, label=label)
         return local_imports(path, text, import_roots, read, label=label)
+
+    def reference_names(self, text: str) -> list[str]:
+        """The import names of ``text`` that :meth:`local_imports` looks up as files, without parsing.
+
+        The git backend follows them to learn whether a file's whole closure is unchanged.
+        """
+        return [n for n in import_names(text) if wellknown_text(n) is None and refused_import(n) is None]
 
     def record_name(self, parsed: ParsedSchema) -> str | None:
         """The full name of the file's first message (Confluent's record name strategy)."""

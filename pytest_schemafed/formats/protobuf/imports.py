@@ -16,6 +16,7 @@ leads outside the import roots and the importing file's folder is not read eithe
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -87,6 +88,8 @@ def local_imports(
             continue
         for root in [*import_roots, base]:
             candidate = root / name
+            if confined and not os.path.lexists(candidate):
+                continue  # nothing there to read or to refuse (saves resolving every path tried)
             if confined and not _inside(candidate, folders):
                 if candidate.is_symlink() or candidate.exists():
                     raise ImportOutside(

@@ -79,6 +79,17 @@ def _wellknown_file(name: str) -> ProtoFile | None:
     return None if text is None else parse_proto(text, origin=name, label=name)
 
 
+@lru_cache(maxsize=8192)
+def _reference_file(name: str, text: str) -> tuple[ProtoFile, str]:
+    """A referenced file parsed once per (name, text) and shared by every importer, with its ``ref``.
+
+    Each importer resolves the shared file's type names again against its own table
+    (:func:`_resolve_types`), exactly as when every importer parsed its own copy.
+    """
+    return parse_proto(text, origin=name, label=name), name + "#" + hashlib.blake2b(text.encode(),
+                                                                                    digest_size=8).hexdigest()
+
+
 def _quoted(name: str) -> str:
     return '"' + (name if len(name) <= 80 else name[:77] + "...") + '"'
 
@@ -119,9 +130,7 @@ def resolve_schema(
             )
         key = find_reference(name, refs)
         if key is not None:
-            text = refs[key]
-            pf = parse_proto(text, origin=name, label=name)
-            ref = name + "#" + hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+            pf, ref = _reference_file(name, refs[key])
         elif (wk := _wellknown_file(name)) is not None:
             pf, ref = wk, "wk:" + name
         elif name.startswith(LENIENT_PREFIXES) or "/confluent/" in name:
