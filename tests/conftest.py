@@ -20,15 +20,19 @@ GIT_ENV = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _not_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test runs as on a developer's machine, also when the suite itself runs in CI.
+CI_VARIABLES = ("CI", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT", "GITHUB_WORKSPACE")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The suite runs as on a developer's machine, also when it runs in CI.
 
     In CI (``CI`` or ``GITHUB_ACTIONS`` set) the gate refuses a default git base equal to
-    HEAD, and GitHub output turns on; tests that check those set the variables themselves.
+    HEAD, and GitHub output turns on; the tests that check those set the variables
+    themselves. Removed once per test process (each pytest-xdist worker too), before any
+    fixture of any scope runs.
     """
-    for name in ("CI", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT", "GITHUB_WORKSPACE"):
-        monkeypatch.delenv(name, raising=False)
+    for name in CI_VARIABLES:
+        os.environ.pop(name, None)
 
 
 def git(repo: Path, *args: str) -> str:
