@@ -82,13 +82,13 @@ def local_judge(registry: Registry, cache: ParseCache | None = None) -> Judge:
 def _into_sink(registry: Registry, cache: ParseCache, check: Check, version: HistoryVersion) -> list[Finding] | Verdict:
     """Findings of writing the local schema's rows into ``version`` (a sink), or the failed verdict."""
     sink = registry.format(str(version.format))
-    if not getattr(sink, "sink", False):
+    if not sink.sink:
         return Verdict.failed(f"registry {check.backend_id!r} holds {check.subject} as {version.format}, which "
                               f"cannot be compared with a {check.source.format} file", ErrorKind.REGISTRY)
     label = f"{check.backend_id} {version.format} {version.version}"
     target = cache.parse(sink, version.text, path=label)
     try:
-        adopted = sink.adopt(check.parsed, check.source.relpath, version.version)  # type: ignore[attr-defined]
+        adopted = sink.adopt(check.parsed, check.source.relpath, version.version)
     except LocalSchemaError as exc:  # the local file has no form the sink takes
         return Verdict.failed(str(exc), ErrorKind.SCHEMA, line=exc.line)
     return [replace(f, version=version.version) for f in sink.compare(target, adopted, local="writer")]

@@ -106,7 +106,7 @@ class SchemaItem(pytest.Item):
             plugin.evaluate_pending(self)
         verdict = gate.verdict(self.check)
         result = self._record(verdict)
-        if verdict.notes and verdict.notes[0].startswith("unchanged since ") and not verdict.failing:
+        if verdict.unchanged:
             self.keywords[UNCHANGED_KEYWORD] = True
         if verdict.outcome is Outcome.NEW:
             note = f" ({verdict.notes[0]})" if verdict.notes else ""

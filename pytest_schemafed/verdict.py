@@ -34,6 +34,7 @@ from .levels import Level
 
 __all__ = [
     "REGISTRY_RULE",
+    "UNCHANGED_NOTE",
     "CheckResult",
     "Decider",
     "ErrorKind",
@@ -45,6 +46,10 @@ __all__ = [
     "registry_findings",
 ]
 
+
+
+#: how the note of a verdict reached without parsing begins (see :attr:`Verdict.unchanged`)
+UNCHANGED_NOTE = "unchanged since "
 
 
 class Outcome(str, enum.Enum):
@@ -242,6 +247,11 @@ class Verdict:
     def waived(self) -> tuple[Finding, ...]:
         """The breaks a waiver of the configuration accepted: reported, not failing."""
         return tuple(f for f in self.findings if f.waived is not None)
+
+    @property
+    def unchanged(self) -> bool:
+        """True for a pass reached without parsing: the file and all it imports are as at the base."""
+        return self.outcome is Outcome.COMPATIBLE and bool(self.notes) and self.notes[0].startswith(UNCHANGED_NOTE)
 
     def with_notes(self, *notes: str) -> Verdict:
         """The same verdict with ``notes`` added."""

@@ -23,6 +23,7 @@ from typing import ClassVar
 from ..discovery import import_roots, relative_posix
 from ..errors import BackendProtocolError, BackendUnavailable, ConfigError, SubjectNotFound
 from ..model import Check, History, HistoryVersion, Verdict
+from ..verdict import UNCHANGED_NOTE
 from .base import Backend, BackendSpec, Option, RunContext
 from .git_objects import SYMLINK, Answers, GitBlobReader, Prefetch, TreeEntry, git_env, list_tree
 from .git_unchanged import ClosureProbe
@@ -422,7 +423,7 @@ class GitBackend(Backend):
         label, imported = found
         closure = f" and the {imported} file{'s' if imported != 1 else ''} it imports" if imported else ""
         return Verdict.judged([], check.level or self.default_level, (label,),
-                              notes=(f"unchanged since {label}: the file{closure} have the same blob ids "
+                              notes=(f"{UNCHANGED_NOTE}{label}: the file{closure} have the same blob ids "
                                      "there; not parsed",))
 
     def history(self, check: Check) -> History:

@@ -69,6 +69,9 @@ class Format(ABC):
     schema_type: ClassVar[str]
     extensions: ClassVar[tuple[str, ...]] = ()
     rules: ClassVar[Sequence[Rule]] = ()
+    #: a format a backend holds that local files are written into (a lakehouse table), compared
+    #: once whatever the level, after :meth:`adopt` maps the local schema onto it
+    sink: ClassVar[bool] = False
 
     def detect(self, path: Path) -> bool:
         """Return True when ``path`` is a file of this format.
@@ -105,6 +108,15 @@ class Format(ABC):
         element that only exists on the other side, the nearest enclosing element of
         the local side). ``version`` and ``direction`` are filled in by the engine.
         """
+
+    def adopt(self, parsed: ParsedSchema, relpath: str, target: str) -> ParsedSchema:
+        """A sink format: ``parsed`` (a local file of another format) as this format's model.
+
+        :raises LocalSchemaError: the local schema has no form in this format (says where).
+        """
+        from ..errors import LocalSchemaError
+
+        raise LocalSchemaError(f"{relpath}: cannot be compared with {target} ({self.name} takes no other format)")
 
     def record_name(self, parsed: ParsedSchema) -> str | None:
         """The full name of the schema's top-level type, for ``{name}`` in subjects."""
