@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
 
 from .errors import SchemaParseError
 from .formats.base import Format, ParsedSchema
@@ -22,10 +21,22 @@ __all__ = ["ParseCache", "check_compatibility", "compare_parsed"]
 PreviousItem = str | HistoryVersion | ParsedSchema
 
 
-def _as_version(item: PreviousItem, index: int) -> HistoryVersion | ParsedSchema:
-    if isinstance(item, str):
-        return HistoryVersion(version=str(index + 1), text=item)
-    return item
+Parse = Callable[..., ParsedSchema]
+
+
+def _once(fmt: Format) -> Parse:
+    """The parse of one call without a cache: a text given twice is parsed once."""
+    seen: dict[tuple[str, tuple[tuple[str, str], ...]], ParsedSchema] = {}
+
+    def parse(_: Format, text: str, *, path: str | None = None,
+              references: Mapping[str, str] | None = None) -> ParsedSchema:
+        key = (text, tuple(sorted(references.items())) if references else ())
+        hit = seen.get(key)
+        if hit is None:
+            hit = seen[key] = fmt.parse(text, path=path, references=references)
+        return hit
+
+    return parse
 
 
 class ParseCache:
@@ -91,11 +102,9 @@ def compare_parsed(
     if level is not Level.NONE:
         for version, old in previous:
             if level.backward:
-                findings.extend(replace(f, version=version, direction="backward")
-                                for f in fmt.compare(new, old, local="reader"))
+                findings.extend(f.against(version, "backward") for f in fmt.compare(new, old, local="reader"))
             if level.forward:
-                findings.extend(replace(f, version=version, direction="forward")
-                                for f in fmt.compare(old, new, local="writer"))
+                findings.extend(f.against(version, "forward") for f in fmt.compare(old, new, local="writer"))
     return Verdict.judged(findings, level, tuple(v for v, _ in previous))
 
 
@@ -123,48 +132,53 @@ def check_compatibility(
     :raises SchemaParseError: ``new`` or a previous version is not a valid schema.
     :raises KeyError: ``format`` is not a known format.
 
-    The cyclic garbage collector is paused during the call (and left as it was found).
+    The cyclic garbage collector is paused during the call (and left as it was found),
+    and the parses of one call share their work (:meth:`Format.parse_scope`) but keep
+    none of it after: a call leaves nothing behind for the caller's collector to rescan.
     """
+    from .registry import default_registry
+
+    fmt = default_registry().format(format)
+    lvl = Level.parse(level)
     # As the gate does around a batch: parsing allocates many small objects that all stay
     # alive until the verdict is made, so collections meanwhile would only rescan them.
     enabled = gc.isenabled()
     if enabled:
         gc.disable()
     try:
-        return _check(new, previous, format=format, level=level, references=references, path=path, cache=cache)
+        with fmt.parse_scope():
+            return _check(fmt, new, previous, lvl, references, path, cache)
     finally:
         if enabled:
             gc.enable()
 
 
 def _check(
+    fmt: Format,
     new: str | ParsedSchema,
     previous: Sequence[PreviousItem] | History,
-    *,
-    format: str,
-    level: str | Level,
+    lvl: Level,
     references: Mapping[str, str] | None,
     path: str | None,
     cache: ParseCache | None,
 ) -> Verdict:
-    from .registry import default_registry
-
-    fmt = default_registry().format(format)
-    lvl = Level.parse(level)
-    cache = cache or ParseCache()
-    parsed_new = new if isinstance(new, ParsedSchema) else cache.parse(fmt, new, path=path, references=references)
+    parse: Parse = cache.parse if cache is not None else _once(fmt)
+    parsed_new = new if isinstance(new, ParsedSchema) else parse(fmt, new, path=path, references=references)
     if isinstance(previous, History):
-        numbered: list[tuple[str, HistoryVersion | ParsedSchema]] = [(v.version, v) for v in previous.needed(lvl)]
+        numbered: Sequence[tuple[str, PreviousItem]] = [(v.version, v) for v in previous.needed(lvl)]
     else:
-        numbered = list(versions_needed(lvl, [(str(i + 1), _as_version(item, i)) for i, item in enumerate(previous)]))
+        numbered = versions_needed(lvl, [(str(i + 1), item) for i, item in enumerate(previous)])
     parsed_previous: list[tuple[str, ParsedSchema]] = []
     for number, entry in numbered:
         if isinstance(entry, ParsedSchema):
             parsed_previous.append((number, entry))
-            continue
-        refs = dict(references or {})
-        refs.update(entry.references or {})
-        parsed_previous.append(
-            (entry.version, cache.parse(fmt, entry.text, path=f"version {entry.version}", references=refs or None))
-        )
+        elif isinstance(entry, str):
+            parsed_previous.append((number, parse(fmt, entry, path=f"version {number}",
+                                                         references=references or None)))
+        else:
+            refs = {**references, **entry.references} if references and entry.references else \
+                references or entry.references
+            parsed_previous.append(
+                (entry.version, parse(fmt, entry.text, path=f"version {entry.version}", references=refs or None))
+            )
     return compare_parsed(fmt, parsed_new, parsed_previous, lvl)

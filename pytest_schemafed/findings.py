@@ -72,6 +72,11 @@ class Finding:
         """True for a finding that makes the schema incompatible (not an advisory, not waived)."""
         return self.severity is Severity.ERROR and self.waived is None
 
+    def against(self, version: str, direction: str) -> Finding:
+        """This finding, found against ``version`` in ``direction`` (what the engine adds)."""
+        return Finding(self.rule, self.message, self.path, self.line, self.column, version, self.hint, direction,
+                       self.severity, self.end_line, self.end_column, self.waived)
+
     def sort_key(self) -> tuple[Any, ...]:
         """The order findings are always reported in: by line, then rule, then path."""
         return (self.line or 0, self.column or 0, self.rule, self.path, self.version or "", self.message)

@@ -28,6 +28,10 @@ class Level(str, enum.Enum):
     FULL = "FULL"
     FULL_TRANSITIVE = "FULL_TRANSITIVE"
 
+    _transitive: bool
+    _backward: bool
+    _forward: bool
+
     @classmethod
     def parse(cls, value: str | Level) -> Level:
         """Read a level name, case-insensitively; Glue's ``*_ALL`` map to ``*_TRANSITIVE``.
@@ -36,6 +40,9 @@ class Level(str, enum.Enum):
         """
         if isinstance(value, Level):
             return value
+        exact = _BY_NAME.get(value) if isinstance(value, str) else None
+        if exact is not None:
+            return exact
         name = str(value).strip().upper().replace("-", "_")
         if name.endswith("_ALL"):
             name = name[: -len("_ALL")] + "_TRANSITIVE"
@@ -48,17 +55,25 @@ class Level(str, enum.Enum):
     @property
     def transitive(self) -> bool:
         """True when every registered version is compared, not only the latest."""
-        return self.value.endswith("_TRANSITIVE")
+        return self._transitive
 
     @property
     def backward(self) -> bool:
         """True when the new schema must read data written with previous versions."""
-        return self.value.startswith(("BACKWARD", "FULL"))
+        return self._backward
 
     @property
     def forward(self) -> bool:
         """True when previous versions must read data written with the new schema."""
-        return self.value.startswith(("FORWARD", "FULL"))
+        return self._forward
+
+
+_BY_NAME: dict[str, Level] = {level.value: level for level in Level}
+for _level in Level:  # read on every comparison: plain attributes, not string tests
+    _level._transitive = _level.value.endswith("_TRANSITIVE")
+    _level._backward = _level.value.startswith(("BACKWARD", "FULL"))
+    _level._forward = _level.value.startswith(("FORWARD", "FULL"))
+del _level
 
 
 
@@ -70,11 +85,14 @@ class Needs(str, enum.Enum):
     ALL = "all"
 
 
+_NONE = Level.NONE
+
+
 def needs(level: Level) -> Needs:
     """The decision itself, with Confluent's meaning: ``NONE`` compares with nothing, a
     ``*_TRANSITIVE`` level with every version, any other level with the latest one.
     Backends use it to fetch no more than the level needs; :func:`versions_needed` applies it."""
-    if level is Level.NONE:
+    if level is _NONE:
         return Needs.NOTHING
     return Needs.ALL if level.transitive else Needs.LATEST
 

@@ -154,6 +154,8 @@ class Verdict:
 
         :param remote: the registry's own answer, shown beside the verdict as information.
         """
+        if not findings:
+            return cls(Outcome.COMPATIBLE, level, versions, (), remote=remote, notes=notes)
         ordered = tuple(sorted(set(findings), key=Finding.sort_key))
         outcome = Outcome.INCOMPATIBLE if any(f.breaking for f in ordered) else Outcome.COMPATIBLE
         return cls(outcome, level, versions, ordered, remote=remote, notes=notes)

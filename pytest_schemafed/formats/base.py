@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Literal
@@ -108,6 +109,15 @@ class Format(ABC):
         element that only exists on the other side, the nearest enclosing element of
         the local side). ``version`` and ``direction`` are filled in by the engine.
         """
+
+    def parse_scope(self) -> AbstractContextManager[object]:
+        """A block whose parses may share work with each other, and keep none of it after.
+
+        Entered by :func:`~pytest_schemafed.check_compatibility` around one call, so that
+        the new schema and its versions share what they have in common (Avro: its parsed
+        fields). The default shares nothing.
+        """
+        return nullcontext()
 
     def adopt(self, parsed: ParsedSchema, relpath: str, target: str) -> ParsedSchema:
         """A sink format: ``parsed`` (a local file of another format) as this format's model.

@@ -114,3 +114,15 @@ def test_versions_needed__compatibility_group() -> None:
     assert [v.version for v in history.needed(Level.BACKWARD_TRANSITIVE)] == ["2"]
     assert [v.version for v in History(tuple(versions), group="major", group_value="1")
             .needed(Level.FULL_TRANSITIVE)] == ["1", "3"]
+
+
+def test_finding_against__changes_version_and_direction_and_keeps_every_other_field() -> None:
+    """The engine's fast copy must follow Finding's fields: the same as ``dataclasses.replace``."""
+    import dataclasses
+
+    values: dict[str, object] = {"rule": "R", "message": "m", "path": "/p", "line": 3, "column": 4, "version": "1",
+                                 "hint": "h", "direction": "backward", "severity": Severity.WARNING,
+                                 "end_line": 5, "end_column": 6, "waived": "w"}
+    assert set(values) == {f.name for f in dataclasses.fields(Finding)}, "a new field: give it a value here"
+    finding = Finding(**values)  # type: ignore[arg-type]
+    assert finding.against("7", "forward") == dataclasses.replace(finding, version="7", direction="forward")

@@ -17,6 +17,7 @@ its nearest enclosing element for things only the reader has.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from typing import ClassVar
 
 from ...model import Finding
@@ -25,6 +26,7 @@ from .compare import find_issues
 from .messages import render
 from .model import AvroSchema, Named, Record
 from .parse import parse_avro
+from .reuse import scope
 from .rules import READER_FIELD_MISSING_DEFAULT_VALUE, RULES, RULES_BY_ID
 
 __all__ = ["AvroFormat", "AvroSchema", "parse_avro"]
@@ -62,6 +64,10 @@ class AvroFormat(Format):
     ) -> AvroSchema:
         """Parse and validate an Avro schema text (see :func:`.parse.parse_avro`)."""
         return parse_avro(text, path=path, references=references)
+
+    def parse_scope(self) -> AbstractContextManager[object]:
+        """Parses in the block share their remembered fields (:mod:`.reuse`), dropped at its end."""
+        return scope()
 
     def compare(self, reader: ParsedSchema, writer: ParsedSchema, *, local: Side) -> list[Finding]:
         """Every reason ``reader`` cannot read data written with ``writer`` (Avro resolution)."""

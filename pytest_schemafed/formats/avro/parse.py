@@ -43,7 +43,7 @@ from .model import (
     make_field,
 )
 from .names import FAR, GOOD_NAMES, NO_ALIASES, NameParser, branch_key
-from .reuse import ENTRIES, Entry, remember, strict
+from .reuse import Entry, remember, strict, table
 
 __all__ = ["MAX_DEPTH", "parse_avro"]
 
@@ -80,6 +80,7 @@ class _Parser(NameParser):
         super().__init__(names, external)
         self.defaults: list[tuple[Field, Ptr, str]] = []
         self.fresh: list[tuple[tuple[str, str], Entry]] = []  # fields to remember if all is valid
+        self.entries = table()
         self.depth = 0  # types nested around the one being parsed (an Invalid ends the parse: no unwinding)
         self.peak = 0  # the deepest ``depth`` reached so far
 
@@ -242,7 +243,7 @@ class _Parser(NameParser):
             field = self._field_rest(raw, fname, enum, index, record, pointer)
             return enum, (field if type(field) is not Field else None)
         key = (record.fullname, fname)
-        bucket = ENTRIES.get(key)
+        bucket = self.entries.get(key)
         if bucket is not None:
             for entry in bucket:
                 if entry.raw == raw and (entry.exact is None or strict(raw) == entry.exact):
@@ -430,7 +431,7 @@ def _parse_one(text: str, path: str | None, names: dict[str, Named], external: f
     except RecursionError:  # a safety net: MAX_DEPTH keeps the walk far from Python's limit
         raise schema_error(text, path, f"the schema is nested too deeply (over {MAX_DEPTH} levels)", None) from None
     for key, entry in parser.fresh:
-        remember(key, entry)
+        remember(key, entry, parser.entries)
     return root, parser
 
 

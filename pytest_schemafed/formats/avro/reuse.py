@@ -14,11 +14,19 @@ new text's names (a clash falls back to a normal parse, which reports it). Pytho
 ``==`` takes ``1 == 1.0 == true``; where that could change the result (a default
 that is not a string or null, a fixed ``size``), the field's exact JSON encoding
 must match too.
+
+The table is the process's by default (the gate parses a batch of versions with it).
+Inside :func:`scope` the parses of the current context share a fresh table, dropped at
+the end: :func:`~pytest_schemafed.check_compatibility` runs each call in one, so that
+the new schema and its versions share their fields but nothing outlives the call (a
+table that grows across calls keeps parsed nodes alive, which the caller's garbage
+collector then rescans).
 """
 
 from __future__ import annotations
 
 import json
+from contextvars import ContextVar
 from typing import Any
 
 from .model import Named, Node
@@ -28,7 +36,7 @@ try:
 except ImportError:  # pragma: no cover - orjson is a dependency; json is the fallback
     _dumps = None  # type: ignore[assignment]
 
-__all__ = ["ENTRIES", "Entry", "clear", "find", "remember", "strict"]
+__all__ = ["ENTRIES", "Entry", "Table", "clear", "find", "remember", "scope", "strict", "table"]
 
 _MAX_KEYS = 2_048
 _MAX_PER_KEY = 4
@@ -69,13 +77,36 @@ class Entry:
         self.height = 0
 
 
-#: (record full name, field name) -> remembered fields, the latest first
-ENTRIES: dict[tuple[str, str], list[Entry]] = {}
+Table = dict[tuple[str, str], list[Entry]]
+
+#: the process's table: (record full name, field name) -> remembered fields, the latest first
+ENTRIES: Table = {}
+
+_CURRENT: ContextVar[Table] = ContextVar("schemafed_avro_reuse", default=ENTRIES)
+
+
+def table() -> Table:
+    """The table the parses of the current context use: the process's, or :func:`scope`'s."""
+    return _CURRENT.get()
+
+
+class scope:  # a class, not a generator: entered once per public call
+    """Parses in this block (in this context) share a fresh table, forgotten at its end."""
+
+    __slots__ = ("_token",)
+
+    def __enter__(self) -> Table:
+        fresh: Table = {}
+        self._token = _CURRENT.set(fresh)
+        return fresh
+
+    def __exit__(self, *exc: object) -> None:
+        _CURRENT.reset(self._token)
 
 
 def clear() -> None:
-    """Forget every remembered field (for cold-cache measurements and tests)."""
-    ENTRIES.clear()
+    """Forget every remembered field of the current table (for cold-cache measurements and tests)."""
+    table().clear()
 
 
 def strict(raw: Any) -> bytes | None:
@@ -90,7 +121,7 @@ def strict(raw: Any) -> bytes | None:
 
 def find(key: tuple[str, str], raw: dict[str, Any]) -> Entry | None:
     """The remembered field with this key whose JSON equals ``raw`` exactly, if any."""
-    bucket = ENTRIES.get(key)
+    bucket = table().get(key)
     if bucket is None:
         return None
     for entry in bucket:
@@ -99,14 +130,16 @@ def find(key: tuple[str, str], raw: dict[str, Any]) -> Entry | None:
     return None
 
 
-def remember(key: tuple[str, str], entry: Entry) -> None:
-    """Keep ``entry`` for later texts (bounded: the oldest keys go first when full)."""
-    bucket = ENTRIES.get(key)
+def remember(key: tuple[str, str], entry: Entry, into: Table | None = None) -> None:
+    """Keep ``entry`` for later texts in ``into`` (default: the current table), bounded: the
+    oldest keys go first when full."""
+    entries = table() if into is None else into
+    bucket = entries.get(key)
     if bucket is None:
-        if len(ENTRIES) >= _MAX_KEYS:
-            for old in list(ENTRIES)[: _MAX_KEYS // 4]:
-                del ENTRIES[old]
-        ENTRIES[key] = [entry]
+        if len(entries) >= _MAX_KEYS:
+            for old in list(entries)[: _MAX_KEYS // 4]:
+                del entries[old]
+        entries[key] = [entry]
     else:
         bucket.insert(0, entry)  # the latest first: the next text is most likely its next version
         del bucket[_MAX_PER_KEY:]
