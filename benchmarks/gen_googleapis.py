@@ -196,7 +196,9 @@ def _edit(rng: random.Random, pf: ProtoFile, breaking: bool) -> bool:
         number = max(int(f[3]) for f in fields) + 1  # type: ignore[call-overload]
         fields.append(["", rng.choice(SCALARS), f"added_{number}", number])
     elif kind == "add_message":
-        pf.messages.append(_message(rng, f"Added{len(pf.messages)}", 3, []))
+        # message names are package-wide: the file's stem keeps two files of one package apart
+        stem = pf.path.rsplit("/", 1)[-1].removesuffix(".proto")
+        pf.messages.append(_message(rng, f"{_camel(stem)}Added{len(pf.messages)}", 3, []))
     else:
         values: list[tuple[str, int]] = pf.enum["values"]  # type: ignore[assignment]
         values.append((f"{str(pf.enum['name']).upper()}_ADDED", len(values) + 10))

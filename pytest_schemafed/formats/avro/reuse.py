@@ -26,7 +26,7 @@ collector then rescans).
 from __future__ import annotations
 
 import json
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from typing import Any
 
 from .model import Named, Node
@@ -94,6 +94,7 @@ class scope:  # a class, not a generator: entered once per public call
     """Parses in this block (in this context) share a fresh table, forgotten at its end."""
 
     __slots__ = ("_token",)
+    _token: Token[Table]
 
     def __enter__(self) -> Table:
         fresh: Table = {}
