@@ -1,7 +1,8 @@
 """The Confluent-API backend's cache across runs: schema bodies by id, each use confirmed fresh.
 
 A schema id names one schema for good: its text, ``schemaType``, references and metadata
-(Confluent's id is the hash of all four, ``MD5.ofSchema``). A subject's version number does
+(Confluent finds an id by the hash of text, references, metadata and rule set,
+``MD5.ofSchema``; Karapace keeps id -> schema for its lifetime). A subject's version number does
 not: a permanent delete (``DELETE /subjects/{s}`` then ``?permanent=true``, or the same for
 one version) frees the numbers, and the next registration takes the highest number still
 stored, soft-deleted included, plus one, or 1 (Confluent ``KafkaSchemaRegistry.register`` and
@@ -21,8 +22,10 @@ served by Confluent, Karapace, Redpanda and Apicurio's ccompat API) must list ``
 is asked once per id and run, however many versions share the id. Anything else means
 "fetch the version afresh", which replaces the hint: the pair not listed, the id gone (40403),
 an answer not of the documented shape (read strictly: one stray entry and nothing in it is
-believed), or a missing route (a bare 404, 405 or 501: not asked again this run). Refused
-credentials or a server error are the item's error, as they would be on the version itself.
+believed), a missing route (a bare 404, 405 or 501) or one denied to a reader who may read
+the versions (403: Redpanda asks DESCRIBE on the whole registry for it): those two are not
+asked again this run. Refused credentials (401) or a server error are the item's error, as
+they would be on the version itself.
 
 Soft-deleted versions do not matter here: the history comes from the live listing, which
 leaves them out, and a soft delete keeps the pair and its id; only a permanent delete frees
@@ -42,8 +45,10 @@ from .http import HttpClient
 
 __all__ = ["SchemaCache", "listed_pairs"]
 
-#: answers to ``GET /schemas/ids/{id}/versions`` that mean the registry does not serve the route
-ROUTE_MISSING = (405, 501)
+#: answers to ``GET /schemas/ids/{id}/versions`` that mean it cannot confirm anything this run: the route is
+#: missing (405, 501; a bare 404 too), or denied where versions are not (403: Redpanda asks DESCRIBE on the
+#: whole registry for it, where a reader may hold only its subjects)
+NO_CONFIRMATIONS = (403, 405, 501)
 BODY_KEYS = ("schema", "schemaType", "references", "metadata")
 
 
@@ -124,9 +129,9 @@ class SchemaCache:
         """``GET /schemas/ids/{id}/versions``: the pairs that hold the id now, or ``None`` (unread, missing)."""
         params = {"subject": subject} if _context(subject) else None  # Confluent finds the id in its context
         response = self.http.request("GET", f"schemas/ids/{quote(str(schema_id))}/versions", params=params,
-                                     passthrough=ROUTE_MISSING)
-        if response.status_code in ROUTE_MISSING or is_bare_not_found(response):
-            self._route = False  # the registry does not serve it: every body is fetched this run
+                                     passthrough=NO_CONFIRMATIONS)
+        if response.status_code in NO_CONFIRMATIONS or is_bare_not_found(response):
+            self._route = False  # not served (or not to us): every body is fetched this run
             return None
         if response.status_code != 200:
             return None

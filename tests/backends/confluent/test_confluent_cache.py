@@ -187,7 +187,8 @@ def test_rerun__a_version_registered_between_runs_is_judged(make_server: Server,
 
 
 MISSING_ROUTE = [(404, "Not Found"), (405, {"error_code": 405, "message": "HTTP 405 Method Not Allowed"}),
-                 (501, {"error_code": 501, "message": "Not Implemented"})]
+                 (501, {"error_code": 501, "message": "Not Implemented"}),
+                 (403, {"error_code": 40301, "message": "Forbidden"})]  # Redpanda: DESCRIBE on the registry
 UNREAD = [
     (200, {"subject": "s0-value", "version": 2}),  # an object, not a list
     (200, [{"subject": "s0-value", "version": "2"}]),  # the version as text
@@ -201,11 +202,11 @@ UNREAD = [
 
 @pytest.mark.parametrize(("status", "answer"), UNREAD + MISSING_ROUTE,
                          ids=["object", "text-version", "no-version", "stray-entry", "string", "empty", "40403",
-                              "route-404", "route-405", "route-501"])
+                              "route-404", "route-405", "route-501", "denied-403"])
 def test_confirmation__unread_or_missing_route_fetches_the_body_verdict_unchanged(
         make_server: Server, tmp_path: Path, status: int, answer: Any) -> None:
     """A confirmation that is not the documented list naming the pair never confirms: the bodies are fetched
-    again and the verdicts are those of the first run; a missing route is asked once per run only."""
+    again and the verdicts are those of the first run; a missing or denied route is asked once per run only."""
     server = make_server("karapace")
     for i in range(2):
         server.register(f"s{i}-value", V1)
