@@ -24,11 +24,15 @@ compatibility group), the latest version of each referenced subject (once per ru
 the compatibility check. Only ``GET`` and ``POST /compatibility/...`` are ever sent: the
 gate never registers, deletes or changes configuration.
 
-Subject-version answers are immutable and cached across runs (``RunContext.cache_*``);
-``latest``, listings and config never are. With such a cache, a level that needs only the
-latest version asks the listing (fresh, so a newly registered version is always seen) and
-then that numbered version, so that a rerun fetches no schema body it already holds; without
-one it asks ``versions/latest`` (one request).
+Schema bodies are cached across runs by schema id (``RunContext.cache_*``), the only
+immutable name: a version number can be given to another schema after a permanent delete.
+A numbered version's cached body is used only after ``GET /schemas/ids/{id}/versions`` (no
+body, once per id and run) confirms that the version is still that id; anything else fetches
+it afresh (:mod:`~pytest_schemafed.backends.confluent_cache`). ``latest``, listings, config
+and checks are never cached. With a cache, a level that needs only the latest version asks
+the listing (fresh, so a newly registered version is always seen) and then that numbered
+version, so that a rerun fetches no schema body it already holds; without one it asks
+``versions/latest`` (one request).
 
 The registry operations of the ``schemafed`` command live in
 :mod:`pytest_schemafed.backends.confluent_admin`; the gate never calls them.
@@ -37,7 +41,6 @@ The registry operations of the ``schemafed`` command live in
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, ClassVar
@@ -50,6 +53,7 @@ from ..levels import Needs, needs
 from ..model import Check, ErrorKind, History, HistoryVersion, Level, RemoteVerdict, Verdict
 from .base import Backend, BackendSpec, Judge, Option, RunContext
 from .confluent_admin import ConfluentAdmin, url_hint
+from .confluent_cache import SchemaCache
 from .confluent_support import (
     Once,
     SubjectConfig,
@@ -59,6 +63,7 @@ from .confluent_support import (
     parse_config,
     remote_verdict,
     shown,
+    version_problem,
 )
 from .http import CONNECTION_OPTIONS, AuthSettings, HttpClient, HttpSettings, safe_url, settings_from_options
 
@@ -117,6 +122,8 @@ class ConfluentBackend(ConfluentAdmin, Backend):
         self.http = HttpClient(self._http_settings(transport, sleep))
         self._once = Once()
         self._all_versions_route = True
+        get, put = context.cache_get, context.cache_set
+        self._cache = SchemaCache(self.url, get, put, self.http) if get is not None else None
 
     def _http_settings(self, transport: httpx.BaseTransport | None,
                        sleep: Callable[[float], None] | None) -> HttpSettings:
@@ -210,33 +217,26 @@ class ConfluentBackend(ConfluentAdmin, Backend):
 
     # ------------------------------------------------------------ history
     def _version(self, subject: str, version: str) -> dict[str, Any]:
-        """``GET /subjects/{s}/versions/{v}``, checked; numbered versions are cached across runs."""
-        cache_key = None
-        if version.isdigit() and self.context.cache_get is not None:
-            digest = hashlib.blake2b(f"{self.url}\0{subject}\0{version}".encode(), digest_size=12).hexdigest()
-            cache_key = f"schemafed/confluent/{digest}"
-            try:
-                cached = self.context.cache_get(cache_key)
-            except Exception:
-                cached = None
-            if isinstance(cached, dict) and _version_problem(cached) is None:
-                return cached
+        """``GET /subjects/{s}/versions/{v}``, checked; a numbered version's body may come from the cache
+        across runs, once the registry confirms it is still the same schema id (:mod:`.confluent_cache`)."""
+        number = int(version) if version.isdigit() else None
+        if number is not None and self._cache is not None:
+            held = self._cache.held(subject, number)
+            if held is not None:
+                return held
         response = self._get(f"subjects/{self._seg(subject)}/versions/{version}")
         if response.status_code == 404 and error_detail(response)[0] in NOT_FOUND_CODES:
             raise self._not_found(subject)
         if response.status_code != 200:
             raise self._unexpected(response)
         body = self._json(response)
-        problem = _version_problem(body)
+        problem = version_problem(body)
         if problem is not None:
             raise self._shape(response, problem)
         kept = {k: body.get(k) for k in ("subject", "version", "id", "schema", "schemaType", "references",
                                          "metadata")}
-        if cache_key is not None and self.context.cache_set is not None:
-            try:
-                self.context.cache_set(cache_key, kept)
-            except Exception:
-                pass
+        if number is not None and self._cache is not None:
+            self._cache.keep(subject, number, kept)
         return kept
 
     def _resolve_references(self, refs: Any, seen: frozenset[tuple[str, str]] = frozenset()) -> dict[str, str]:
@@ -288,7 +288,7 @@ class ConfluentBackend(ConfluentAdmin, Backend):
         group = config.group if config is not None else None
         if group is None:
             need = needs(level)
-            if need is Needs.LATEST and self.context.cache_get is not None:
+            if need is Needs.LATEST and self._cache is not None:
                 # the listing is asked fresh; the latest number's body then comes from the cache when held
                 needed: tuple[str, ...] = (str(self._version_numbers(subject)[-1]),)
             else:
@@ -455,26 +455,6 @@ def _body(response: httpx.Response) -> Any:
         return response.json()
     except ValueError:
         return response.text
-
-
-def _version_problem(body: Any) -> str | None:
-    """What is wrong with a ``GET /subjects/{s}/versions/{v}`` answer, or ``None``."""
-    if not isinstance(body, dict):
-        return f"expected an object with schema and version, got {shown(body)}"
-    if not isinstance(body.get("schema"), str):
-        return f"expected schema to be a string, got {shown(body)}"
-    if type(body.get("version")) is not int:
-        return f"expected version to be a number, got {shown(body)}"
-    refs = body.get("references")
-    if refs is not None and (not isinstance(refs, list) or not all(
-            isinstance(r, dict) and isinstance(r.get("name"), str) and isinstance(r.get("subject"), str)
-            and type(r.get("version")) is int for r in refs)):
-        return f"expected references to be a list of {{name, subject, version}}, got {shown(refs)}"
-    try:
-        metadata_properties(body)
-    except ValueError as exc:
-        return str(exc)
-    return None
 
 
 class _Rejected(Exception):

@@ -17,7 +17,7 @@ from .answers import shown
 
 __all__ = [
     "Once", "SubjectConfig", "error_detail", "is_bare_not_found", "metadata_properties", "parse_config",
-    "remote_verdict", "shown",
+    "remote_verdict", "shown", "version_problem",
 ]
 
 T = TypeVar("T")
@@ -182,3 +182,23 @@ def _properties(body: Mapping[str, Any], key: str) -> dict[str, str]:
     if not isinstance(props, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in props.items()):
         raise ValueError(f"expected {key}.properties to map names to strings, got {shown(value)}")
     return dict(props)
+
+
+def version_problem(body: Any) -> str | None:
+    """What is wrong with a ``GET /subjects/{s}/versions/{v}`` answer, or ``None``."""
+    if not isinstance(body, dict):
+        return f"expected an object with schema and version, got {shown(body)}"
+    if not isinstance(body.get("schema"), str):
+        return f"expected schema to be a string, got {shown(body)}"
+    if type(body.get("version")) is not int:
+        return f"expected version to be a number, got {shown(body)}"
+    refs = body.get("references")
+    if refs is not None and (not isinstance(refs, list) or not all(
+            isinstance(r, dict) and isinstance(r.get("name"), str) and isinstance(r.get("subject"), str)
+            and type(r.get("version")) is int for r in refs)):
+        return f"expected references to be a list of {{name, subject, version}}, got {shown(refs)}"
+    try:
+        metadata_properties(body)
+    except ValueError as exc:
+        return str(exc)
+    return None

@@ -36,7 +36,7 @@ import random
 import ssl
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
@@ -395,9 +395,11 @@ class HttpClient:
             return {"Authorization": f"Bearer {self._oauth.get(self)}"}
         return {}
 
-    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    def request(self, method: str, url: str, *, passthrough: Collection[int] = (), **kwargs: Any) -> httpx.Response:
         """Send a request; 401/403 and exhausted retries become errors, other statuses are returned.
 
+        :param passthrough: statuses returned to the caller rather than raised (e.g. 501 for a
+            route a registry does not implement, where the caller has another way).
         :raises BackendAuthError: the registry refused the credentials (after one OAuth refresh).
         :raises BackendUnavailable: unreachable, rate limited or 5xx after the retries.
         :raises BackendProtocolError: a redirect to another origin, or too many redirects.
@@ -406,6 +408,8 @@ class HttpClient:
         if response.status_code == 401 and self._oauth is not None:
             self._oauth.invalidate(response.request.headers.get("Authorization", "").removeprefix("Bearer "))
             response = self.send_raw(method, url, **kwargs)
+        if response.status_code in passthrough:
+            return response
         shown = safe_url(response.request.url)
         s = self.settings
         retried = _tried(int(response.extensions.get("schemafed_retries", 0)))

@@ -14,7 +14,13 @@ compat vs latest, unknown subject  404 / 40402 Version -1      404 / 40401      
 ``messages`` when incompatible     always, Karapace texts      only with verbose=true  never
 unknown route                      404 ``"Not Found"``         404 / error_code 404    404 / error_code 404
 base path                          ``/``                       ``/``                   ``/apis/ccompat/v7``
+ids/{id}/versions, id not held     200 ``[]``                  404 / 40403             404 / 40403 (docs)
+DELETE subject or version          as captured (71-125)        as its source           500 (not modelled)
+re-registering a soft-deleted id   keeps the old version       drops the old version   (not modelled)
 =================================  ==========================  ======================  =================
+
+Stored versions, their numbering and the soft and permanent deletes live in
+:mod:`tests.servers.confluent_store`.
 
 Avro compatibility is decided by Apache Avro's own checker (the one Karapace uses, so
 messages match: ``["b"]``, ``"reader type: int not compatible with writer type: string"``);
@@ -43,25 +49,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from tests.servers.confluent_store import Registered, Reply, Store
 from tests.servers.labelled import LabelledJudge, Unlabelled
 
-CONTENT_TYPE = "application/vnd.schemaregistry.v1+json"
 FLAVOURS = ("karapace", "confluent", "apicurio")
 APICURIO_PREFIX = "/apis/ccompat/v7"
 LEVELS = ("NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE")
 
 # (schema_type, reader_text, writer_text, references name -> text) -> [(errorType, message, location)]
 Judge = Callable[[str, str, str, dict[str, str]], list[tuple[str, str, str]]]
-
-@dataclass
-class Registered:
-    """One registered version."""
-
-    id: int
-    schema: str
-    schema_type: str = "AVRO"
-    references: list[dict[str, Any]] = field(default_factory=list)
-
 
 @dataclass
 class Fault:
@@ -73,14 +69,6 @@ class Fault:
     delay: float = 0.0
     path: str = ""
     times: int = 1
-
-
-class Reply(Exception):
-    """Raised by route handlers to answer at once."""
-
-    def __init__(self, status: int, body: Any, content_type: str = CONTENT_TYPE) -> None:
-        super().__init__(status)
-        self.status, self.body, self.content_type = status, body, content_type
 
 
 def avro_judge(schema_type: str, reader: str, writer: str, refs: dict[str, str]) -> list[tuple[str, str, str]]:
@@ -99,7 +87,7 @@ def avro_judge(schema_type: str, reader: str, writer: str, refs: dict[str, str])
     locations = sorted(result.locations) or [""]
     return [(kinds[i % len(kinds)], m, locations[i % len(locations)]) for i, m in enumerate(sorted(result.messages))]
 
-class ConfluentTestServer:
+class ConfluentTestServer(Store):
     """A threaded registry on 127.0.0.1; use as a context manager.
 
     :param flavour: ``karapace`` (default), ``confluent`` or ``apicurio``.
@@ -128,7 +116,7 @@ class ConfluentTestServer:
         self.basic, self.bearer, self.oauth, self.token_ttl = basic, bearer, oauth, token_ttl
         self.judge = judge
         self.global_level = global_level
-        self.subjects: dict[str, list[Registered]] = {}
+        self.subjects: dict[str, dict[int, Registered]] = {}  # every stored version, soft-deleted ones too
         self.levels: dict[str, str] = {}
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, str]] = []
@@ -172,18 +160,6 @@ class ConfluentTestServer:
         self.stop()
 
     # ----------------------------------------------------------------- state
-    def register(self, subject: str, schema: str, schema_type: str = "AVRO",
-                 references: list[dict[str, Any]] | None = None) -> int:
-        """Register a version directly (no compatibility check); returns its version number."""
-        if self.flavour == "karapace" and schema_type != "PROTOBUF":  # Karapace stores sorted JSON
-            schema = json.dumps(json.loads(schema), sort_keys=True, separators=(",", ":"))
-        with self._lock:
-            key = (schema_type, schema, json.dumps(references or []))
-            schema_id = self._ids.setdefault(key, len(self._ids) + 1)
-            versions = self.subjects.setdefault(subject, [])
-            versions.append(Registered(schema_id, schema, schema_type, list(references or [])))
-            return len(versions)
-
     def set_level(self, level: str, subject: str | None = None) -> None:
         """Set the global level, or a subject's level."""
         if subject is None:
@@ -211,26 +187,6 @@ class ConfluentTestServer:
             return Reply(404, "Not Found", "application/json")
         return Reply(404, {"error_code": 404, "message": "HTTP 404 Not Found"})
 
-    def versions_of(self, subject: str) -> list[Registered]:
-        versions = self.subjects.get(subject)
-        if not versions:
-            raise Reply(404, {"error_code": 40401, "message": f"Subject '{subject}' not found."})
-        return versions
-
-    def version(self, subject: str, raw: str, *, compat: bool = False) -> tuple[int, Registered]:
-        if raw == "latest" or raw == "-1":
-            if compat and not self.subjects.get(subject) and self.flavour == "karapace":
-                raise Reply(404, {"error_code": 40402, "message": "Version -1 not found."})
-            versions = self.versions_of(subject)
-            return len(versions), versions[-1]
-        if not raw.isdigit() or not 1 <= int(raw) < 2**31:
-            raise Reply(422, {"error_code": 42202, "message": f"The specified version '{raw}' is not a valid "
-                              "version id. Allowed values are between [1, 2^31-1] and the string \"latest\""})
-        versions = self.versions_of(subject)
-        if int(raw) > len(versions):
-            raise Reply(404, {"error_code": 40402, "message": f"Version {raw} not found."})
-        return int(raw), versions[int(raw) - 1]
-
     def level_of(self, subject: str) -> str:
         return self.levels.get(subject, self.global_level)
 
@@ -238,12 +194,13 @@ class ConfluentTestServer:
         """name -> text of references (nested ones included); 42201 when one is not registered."""
         texts: dict[str, str] = {}
         for ref in references or ():
-            versions = self.subjects.get(ref.get("subject", ""), [])
+            stored = self.subjects.get(ref.get("subject", ""), {})
             version = ref.get("version", -1)
-            if not versions or not (version == -1 or 1 <= int(version) <= len(versions)):
+            live = self.live(ref.get("subject", ""))
+            target = stored.get(live[-1] if version == -1 and live else int(version))
+            if target is None:
                 raise Reply(422, {"error_code": 42201, "message": f"Invalid schema: reference {ref.get('name')} "
                                   "could not be resolved"})
-            target = versions[-1 if version == -1 else int(version) - 1]
             texts.update(self.ref_texts(target.references))
             texts[ref["name"]] = target.schema
         return texts
@@ -299,6 +256,8 @@ class ConfluentTestServer:
             raise self.not_found_route()
         parts = [unquote(p) for p in path[len(prefix) + 1:].split("/")]
         verbose = query.get("verbose", ["false"])[0] == "true"
+        deleted = query.get("deleted", ["false"])[0] == "true"
+        permanent = query.get("permanent", ["false"])[0] == "true"
         match (method, parts):
             case ("GET", ["schemas", "types"]):
                 return ["JSON", "AVRO", "PROTOBUF"]
@@ -325,24 +284,32 @@ class ConfluentTestServer:
             case ("GET", ["subjects"]):
                 # Karapace knows only ?deleted=; it ignores subjectPrefix (FastAPI drops unknown parameters)
                 prefix = query.get("subjectPrefix", [""])[0] if self.flavour == "confluent" else ""
-                return sorted(s for s in self.subjects if self.subjects[s] and s.startswith(prefix))
+                return sorted(s for s, stored in self.subjects.items() if s.startswith(prefix)
+                              and any(deleted or not r.deleted for r in stored.values()))
             case ("GET", ["subjects", subject, "versions"]):
-                return list(range(1, len(self.versions_of(subject)) + 1))
+                return [n for n, _ in self.versions_of(subject, deleted=deleted)]
             case ("GET", ["subjects", subject, "versions", raw]):
-                number, reg = self.version(subject, raw)
+                number, reg = self.version(subject, raw, deleted=deleted)
                 return self.describe(subject, number, reg)
             case ("GET", ["subjects", subject, "versions", raw, "schema"]):
                 return json.loads(self.version(subject, raw)[1].schema)
             case ("GET", ["schemas", "ids", raw]):
-                for versions in self.subjects.values():
-                    for reg in versions:
+                for stored in self.subjects.values():
+                    for reg in stored.values():
                         if str(reg.id) == raw:
                             return {"schema": reg.schema, **self.type_field(reg)}
                 raise Reply(404, {"error_code": 40403, "message": "Schema not found"})
+            case ("GET", ["schemas", "ids", raw, "versions"]):
+                return self.versions_of_id(raw, deleted)
+            case ("DELETE", ["subjects", subject]):
+                return self.delete_subject(subject, permanent)
+            case ("DELETE", ["subjects", subject, "versions", raw]):
+                return self.delete_version(subject, raw, permanent)
             case ("POST", ["subjects", subject, "versions"]):
                 self.validate(body)
-                self.register(subject, body["schema"], body.get("schemaType", "AVRO"), body.get("references"))
-                return {"id": self.subjects[subject][-1].id}
+                number = self.register(subject, body["schema"], body.get("schemaType", "AVRO"),
+                                       body.get("references"))
+                return {"id": self.subjects[subject][number].id}
             case ("POST", ["compatibility", "subjects", subject, "versions", raw]):
                 self.validate(body)
                 return self.check(subject, body, [self.version(subject, raw, compat=True)], verbose)
@@ -350,7 +317,7 @@ class ConfluentTestServer:
                 if self.flavour == "karapace":
                     raise self.not_found_route()
                 self.validate(body)
-                numbered = list(enumerate(self.versions_of(subject), start=1))
+                numbered = self.versions_of(subject)
                 chosen = numbered if self.level_of(subject).endswith("TRANSITIVE") else numbered[-1:]
                 return self.check(subject, body, chosen, verbose)
         raise self.not_found_route()

@@ -329,9 +329,10 @@ def test_errors__registry_down_is_unavailable(make_backend: Make, judge: Any) ->
         backend.evaluate(make_check(T_V1), judge)
 
 
-def test_cache__numbered_versions_cached_across_runs_latest_never(make_server: Server, make_backend: Make,
-                                                                  judge: Any) -> None:
-    """A second run with the same cache fetches no numbered version again, but asks config and latest anew."""
+def test_cache__bodies_kept_by_id_confirmed_each_run_config_asked_anew(make_server: Server, make_backend: Make,
+                                                                       judge: Any) -> None:
+    """The cache holds each body by schema id and a (subject, version) -> id hint; a second run fetches no
+    numbered version again but confirms each id body-free, and asks config anew."""
     server = make_server("confluent")
     _transitive_history(server)
     cache: dict[str, Any] = {}
@@ -339,7 +340,10 @@ def test_cache__numbered_versions_cached_across_runs_latest_never(make_server: S
     first = len(server.requests)
     make_backend(server.url, cache=cache).evaluate(make_check(T_V1), judge)
     second = _paths(server)[first:]
-    assert len(cache) == 2 and not any("/versions/1" in p or "/versions/2" in p for p in second)
+    assert sorted(k.split("/")[3] for k in cache) == ["schema", "schema", "version", "version"]
+    assert sorted(v["id"] for k, v in cache.items() if "/version/" in k) == [1, 2]
+    assert not any("/versions/1" in p or "/versions/2" in p for p in second)
+    assert {"/schemas/ids/1/versions", "/schemas/ids/2/versions"} <= set(second)
     assert any(p.startswith("/config/") for p in second)
 
 
