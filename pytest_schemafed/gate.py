@@ -51,7 +51,7 @@ def local_judge(registry: Registry, cache: ParseCache | None = None) -> Judge:
     A version of another format that is a sink (a lakehouse table) is compared once, as
     the place the local schema's rows are written into (:mod:`pytest_schemafed.tables.sink`).
     """
-    cache = cache or ParseCache()
+    cache = cache if cache is not None else ParseCache()  # not `or`: an empty cache is falsy
 
     def judge(check: Check, history: History, level: Level) -> Verdict:
         fmt = registry.format(check.source.format)

@@ -108,3 +108,13 @@ def test_parse_cache__a_parse_error_is_kept_and_names_each_callers_path(
             cache.parse(registry.format("avro"), "{ not json", path=path)
         assert raised.value.path == path
     assert texts == ["{ not json"]
+
+
+def test_the_judge_parses_into_the_cache_it_is_given_even_an_empty_one(
+    parsed_texts: tuple[Registry, list[str]],
+) -> None:
+    """The gate clears its cache after each batch: a judge with a private cache would keep every parse."""
+    registry, _ = parsed_texts
+    cache = ParseCache()
+    local_judge(registry, cache)(_check(V3, Level.BACKWARD), _history(V1, V2), Level.BACKWARD)
+    assert len(cache) == 1
