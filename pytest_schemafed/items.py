@@ -4,11 +4,11 @@ the precomputed verdict of its check (pass, fail, skip) and renders it, not a tr
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
 import pytest
 from _pytest._code.code import ReprExceptionInfo, ReprFileLocation, ReprTracebackNative
 
@@ -129,7 +129,7 @@ class SchemaItem(pytest.Item):
         check = self.check
         result = CheckResult(self.nodeid, check.source.relpath, check.source.format, check.backend_id,
                              check.subject, self._describe_backend(), verdict)
-        self.user_properties.append((RESULT_PROPERTY, json.dumps(result.to_dict(), separators=(",", ":"))))
+        self.user_properties.append((RESULT_PROPERTY, orjson.dumps(result.to_dict()).decode()))
         # for people reading JUnit XML; the reports read only the result above
         self.user_properties.extend((PROPERTY_PREFIX + k, v) for k, v in (
             ("registry", check.backend_id),
